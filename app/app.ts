@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import type { Config } from './config.ts';
+import { HttpError } from './errors.ts';
+import { stdoutLog, type Log } from './log.ts';
+import { errorHandler, requestLog, servedBy } from './request-log.ts';
+import { cartRoutes } from './routes/cart.ts';
+import { healthzRoutes } from './routes/healthz.ts';
+import { pageRoutes } from './routes/page.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { createSessionMiddleware, markSessionState, persistNewSession, readSessionCookie } from './session.ts';
+import type { OpenedStore } from './stores/index.ts';
+
+export const bodyLimitBytes = 16 * 1024;
+
+/** The shop: one Express app per node, around a store that is already open. */
+export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Log = stdoutLog): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Cart answers change with every request; a 304 would hide which node answered.
+  app.set('etag', false);
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(servedBy(config), requestLog(config, log));
+
+  const sessionCookie = readSessionCookie(config);
+  const probeSession = [sessionCookie, createSessionMiddleware(config, opened, true), markSessionState];
+  app.use(healthzRoutes(config, opened, express.Router().use(probeSession), log));
+
+  app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, persistNewSession);
+  app.use(express.json({ limit: bodyLimitBytes }));
+  app.use(pageRoutes(config), sessionRoutes(config), cartRoutes(config));
+  app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(config, log));
+  return app;
+}

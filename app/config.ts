@@ -1,0 +1,161 @@
+// The one place in the app that reads process.env: every variable of the node's contract
+// (DESIGN.md) is parsed here once into a frozen, typed Config.
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
+
+export const storeKinds = ['memory', 'file', 'redis', 'postgres'] as const;
+export type StoreKind = (typeof storeKinds)[number];
+
+/** Express's `trust proxy` setting: off, a hop count, or addresses/subnets/named ranges. */
+export type TrustProxy = boolean | number | string[];
+
+export interface Config {
+  nodeName: string;
+  port: number;
+  sessionStore: StoreKind;
+  /** First one signs new cookies; every one verifies (rotation). */
+  sessionSecrets: string[];
+  sessionTtlSeconds: number;
+  sessionFileDir: string;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  trustProxy: TrustProxy;
+  cookieSecure: boolean | 'auto';
+}
+
+/** A bad or missing variable; its message is the single line printed at start-up. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function parseNodeName(env: Env): string {
+  const raw = read(env, 'NODE_NAME') ?? hostname();
+  // It travels in a response header and in every log line.
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`NODE_NAME must be 1 to 64 letters, digits, "_", "." or "-" (got "${raw}")`);
+  }
+  return raw;
+}
+
+function parseStore(env: Env): StoreKind {
+  const raw = read(env, 'SESSION_STORE') ?? 'memory';
+  if (!(storeKinds as readonly string[]).includes(raw)) {
+    throw new ConfigError(`SESSION_STORE must be one of ${storeKinds.join(', ')} (got "${raw}")`);
+  }
+  return raw as StoreKind;
+}
+
+function parseSecrets(env: Env): string[] {
+  const raw = read(env, 'SESSION_SECRET');
+  if (raw === undefined) {
+    throw new ConfigError('SESSION_SECRET is required: one or more comma-separated secrets (the first signs, all verify)');
+  }
+  const secrets = raw.split(',').map((s) => s.trim());
+  if (secrets.some((s) => s === '')) {
+    throw new ConfigError('SESSION_SECRET must be comma-separated non-empty secrets (found an empty one)');
+  }
+  return secrets;
+}
+
+function parseUrl(env: Env, name: string, protocols: string[], requiredFor: StoreKind | undefined): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) {
+    if (requiredFor) throw new ConfigError(`${name} is required when SESSION_STORE=${requiredFor} (a ${protocols[0]}// URL)`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a ${protocols.join(' or ')}// URL (got "${redactUrl(raw)}")`);
+  }
+  if (!protocols.includes(url.protocol) || url.hostname === '') {
+    throw new ConfigError(`${name} must be a ${protocols.join(' or ')}// URL with a host (got "${redactUrl(raw)}")`);
+  }
+  return raw;
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function parseTrustProxy(env: Env): TrustProxy {
+  const raw = read(env, 'TRUST_PROXY');
+  if (raw === undefined) return false;
+  // A bare number is a hop count (as Express reads it), so "1" means one proxy, not true.
+  if (/^\d+$/.test(raw)) return parseInteger(env, 'TRUST_PROXY', 0, 0, 32);
+  if (/^(true|false|yes|no|on|off)$/i.test(raw)) return parseBoolean(env, 'TRUST_PROXY', false);
+  const entries = raw.split(',').map((s) => s.trim());
+  const valid = entries.every((entry) => {
+    if (namedProxyRanges.has(entry)) return true;
+    const [address, prefix, extra] = entry.split('/');
+    return extra === undefined && address !== undefined && isIP(address) !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix));
+  });
+  if (!valid) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, a hop count, or comma-separated addresses/subnets or loopback, linklocal, uniquelocal (got "${raw}")`,
+    );
+  }
+  return entries;
+}
+
+function parseCookieSecure(env: Env): boolean | 'auto' {
+  const raw = read(env, 'COOKIE_SECURE');
+  if (raw?.toLowerCase() === 'auto') return 'auto';
+  try {
+    return parseBoolean(env, 'COOKIE_SECURE', false);
+  } catch {
+    throw new ConfigError(`COOKIE_SECURE must be true, false or auto (got "${raw}")`);
+  }
+}
+
+/** Reads the node's configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const sessionStore = parseStore(env);
+  const config: Config = {
+    nodeName: parseNodeName(env),
+    port: parseInteger(env, 'PORT', 3000, 0, 65535),
+    sessionStore,
+    sessionSecrets: parseSecrets(env),
+    sessionTtlSeconds: parseInteger(env, 'SESSION_TTL_SECONDS', 3600, 1, 365 * 24 * 3600),
+    sessionFileDir: read(env, 'SESSION_FILE_DIR') ?? '.sessions',
+    redisUrl: parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' ? 'redis' : undefined),
+    databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
+    trustProxy: parseTrustProxy(env),
+    cookieSecure: parseCookieSecure(env),
+  };
+  return Object.freeze(config);
+}
+
+/** A URL without its password, for logs and error messages. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Config } from './config.ts';
+import { fromBodyParserError, HttpError } from './errors.ts';
+import { describeError, sessionTag, type Log } from './log.ts';
+
+/** Names the serving node on every response, errors included, and never lets one be cached. */
+export function servedBy(config: Readonly<Config>): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('X-Served-By', config.nodeName);
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}
+
+/**
+ * One line per request, made to be read interleaved with other nodes' lines:
+ * `server_1 GET /cart 200 existing sid=1a2b3c4d store=redis 1.4ms`. The session id is hashed:
+ * a log reader can follow a session but not steal it.
+ */
+export function requestLog(config: Readonly<Config>, log: Log): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    res.on('close', () => {
+      // Health checks arrive every few seconds; only their failures are worth a line.
+      if (req.path === '/healthz' && res.statusCode === 200) return;
+      const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      const aborted = res.writableFinished ? '' : ' (client went away)';
+      log(
+        `${config.nodeName} ${req.method} ${req.path} ${res.statusCode}${aborted} ${res.locals.sessionState ?? 'unknown'} ` +
+          `sid=${sessionTag(req.sessionID)} store=${config.sessionStore} ${durationMs.toFixed(1)}ms`,
+      );
+    });
+    next();
+  };
+}
+
+/** Answers every error with its catalog status and a JSON body; a 500 means a bug and is logged with its stack. */
+export function errorHandler(config: Readonly<Config>, log: Log): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = err instanceof HttpError ? err : fromBodyParserError(err);
+    if (res.headersSent) {
+      // express-session saves or touches after the answer when nothing saved before; the client has its answer.
+      log(`${config.nodeName} ${req.method} ${req.path}: after the response: ${describeError(known?.cause ?? err)}`);
+      return;
+    }
+    if (!known) {
+      log(`${config.nodeName} ${req.method} ${req.path}: unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
+      res.status(500).json(new HttpError('internal').toJSON());
+      return;
+    }
+    if (known.cause) log(`${config.nodeName} ${req.method} ${req.path}: ${known.code}: ${describeError(known.cause)}`);
+    res.status(known.status).json(known.toJSON());
+  };
+}

@@ -1,0 +1,38 @@
+import { Router, type RequestHandler } from 'express';
+import type { Config } from '../config.ts';
+import { errorCatalog } from '../errors.ts';
+import { describeError, type Log } from '../log.ts';
+import type { OpenedStore } from '../stores/index.ts';
+
+const pingTimeoutMs = 1000;
+
+async function pingWithin(opened: OpenedStore, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([opened.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * 200 when the store answers, 503 when it does not. It runs behind the probe session middleware,
+ * which reads a session when the probe sends a cookie but never creates one.
+ */
+export function healthzRoutes(config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler, log: Log): Router {
+  const router = Router();
+  router.get('/healthz', probeSession, async (_req, res) => {
+    const status = { node: config.nodeName, store: opened.kind };
+    try {
+      await pingWithin(opened, pingTimeoutMs);
+      res.json({ ok: true, ...status });
+    } catch (err) {
+      log(`${config.nodeName} health: ${opened.kind} store at ${opened.target} not answering: ${describeError(err)}`);
+      res.status(503).json({ ok: false, ...status, error: 'store_unavailable', message: errorCatalog.store_unavailable.message });
+    }
+  });
+  return router;
+}

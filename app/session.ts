@@ -1,0 +1,120 @@
+import { parse as parseCookies } from 'cookie';
+import { unsign } from 'cookie-signature';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type { Config } from './config.ts';
+import { HttpError } from './errors.ts';
+import type { OpenedStore } from './stores/index.ts';
+
+// No dot in the name: nginx can only hash on $cookie_lab_sid.
+export const sessionCookieName = 'lab_sid';
+
+export interface CartLine {
+  sku: string;
+  qty: number;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    cart: CartLine[];
+  }
+}
+
+/**
+ * new: the request carried no validly signed session cookie. existing: it did and the store had
+ * that session. lost: it did, but the store had no such session (restart, another node's disk,
+ * expiry) and a new one was started. unknown: the store could not be asked.
+ */
+export type SessionState = 'new' | 'existing' | 'lost' | 'unknown';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** The session id from a validly signed cookie, read before the store is asked. */
+    cookieSessionId?: string;
+    sessionState?: SessionState;
+  }
+}
+
+/** The id in a `lab_sid` cookie when some secret verifies its signature, as express-session reads it. */
+export function signedSessionId(cookieHeader: string | undefined, secrets: readonly string[]): string | undefined {
+  if (!cookieHeader) return undefined;
+  let value: string | undefined;
+  try {
+    value = parseCookies(cookieHeader)[sessionCookieName];
+  } catch {
+    return undefined;
+  }
+  if (!value?.startsWith('s:')) return undefined;
+  for (const secret of secrets) {
+    const id = unsign(value.slice(2), secret);
+    if (id !== false) return id;
+  }
+  return undefined;
+}
+
+/**
+ * express-session middleware around the opened store. The shop creates and saves a session on a
+ * visitor's first request (saveUninitialized), like the article's /session demo: every client
+ * gets its cookie at once, so what the store does with it shows from the first step. Production
+ * apps usually save only modified sessions, because bots would fill the store otherwise (the
+ * memory-growth scenario shows that cost). Probes (health checks) never create sessions.
+ */
+export function createSessionMiddleware(config: Readonly<Config>, opened: OpenedStore, forProbes: boolean): RequestHandler {
+  const middleware = session({
+    name: sessionCookieName,
+    secret: config.sessionSecrets,
+    store: opened.store,
+    resave: false,
+    saveUninitialized: !forProbes,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      maxAge: config.sessionTtlSeconds * 1000,
+    },
+  });
+  // Whatever express-session passes on comes from the store: the client sees a 503, not a 500.
+  return (req, res, next) => middleware(req, res, (err?: unknown) => next(err ? storeFailure(err) : undefined));
+}
+
+function storeFailure(cause: unknown): HttpError {
+  const error = new HttpError('store_unavailable');
+  error.cause = cause;
+  return error;
+}
+
+/** Reads the signed cookie before express-session replaces a lost id with a new one. */
+export function readSessionCookie(config: Readonly<Config>): RequestHandler {
+  return (req, res, next) => {
+    res.locals.cookieSessionId = signedSessionId(req.headers.cookie, config.sessionSecrets);
+    res.locals.sessionState = 'unknown';
+    res.setHeader('X-Session-State', 'unknown');
+    next();
+  };
+}
+
+/** After express-session: names the session state in res.locals and the X-Session-State header. */
+export function markSessionState(req: Request, res: Response, next: NextFunction): void {
+  // express-session skips the session when its store reported a disconnect.
+  if (!req.session) return next(new HttpError('store_unavailable'));
+  const cookieId = res.locals.cookieSessionId;
+  const state: SessionState = cookieId === undefined ? 'new' : cookieId === req.sessionID ? 'existing' : 'lost';
+  res.locals.sessionState = state;
+  res.setHeader('X-Session-State', state);
+  next();
+}
+
+/** Saves the session now, so that a store failure becomes a 503 instead of a silent loss after the answer. */
+export async function saveSession(req: Request): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(storeFailure(err)) : resolve())));
+}
+
+/** Shop routes store a new session before answering, for the same reason. */
+export const persistNewSession: RequestHandler = async (req, res, next) => {
+  try {
+    if (res.locals.sessionState !== 'existing') await saveSession(req);
+    next();
+  } catch (err) {
+    next(err);
+  }
+};

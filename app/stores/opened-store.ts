@@ -1,0 +1,14 @@
+import type { Store } from 'express-session';
+import type { StoreKind } from '../config.ts';
+
+/** A session store that answered once, with what the node needs around it. */
+export interface OpenedStore {
+  kind: StoreKind;
+  store: Store;
+  /** Where the sessions live, without credentials (for logs). */
+  target: string;
+  /** Resolves when the store answers now; rejects (fast) when it does not. */
+  ping(): Promise<void>;
+  /** Stops timers and closes clients, so that the process can exit. */
+  close(): Promise<void>;
+}
