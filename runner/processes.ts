@@ -1,0 +1,84 @@
+// Child processes that must never outlive their owner. Each runs in its own process group, so
+// a stop reaches whatever it started too (npm → node, postgres → its backends); whatever is
+// still alive when this process exits is killed on the way out.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
+  readonly exited: Promise<number | null>;
+  readonly running: boolean;
+  /** Sends a signal to the whole process group. */
+  signal(signal: NodeJS.Signals): void;
+  /** The stop signal (SIGTERM unless set), then SIGKILL after graceMs; resolves when the process has ended. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const live = new Set<ManagedProcess>();
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+process.on('exit', () => {
+  for (const managed of live) killGroup(managed.child.pid, 'SIGKILL');
+});
+
+export interface ManagedOptions extends SpawnOptions {
+  /** The signal that asks for a graceful stop (PostgreSQL's fast shutdown is SIGINT). */
+  stopSignal?: NodeJS.Signals;
+}
+
+export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
+  const { stopSignal = 'SIGTERM', ...spawnOptions } = options;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, detached: true });
+  let running = true;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      running = false;
+      live.delete(managed);
+      // The group may hold children of the child; they go with it.
+      killGroup(child.pid, 'SIGKILL');
+      resolve(code);
+    });
+    child.once('error', () => {
+      running = false;
+      live.delete(managed);
+      resolve(null);
+    });
+  });
+  const managed: ManagedProcess = {
+    name,
+    child,
+    exited,
+    get running() {
+      return running;
+    },
+    signal: (signal) => {
+      if (running) killGroup(child.pid, signal);
+    },
+    stop: async (graceMs = 5000) => {
+      if (!running) return;
+      killGroup(child.pid, stopSignal);
+      const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  live.add(managed);
+  return managed;
+}
+
+/** Rejects with the spawn error (ENOENT: binary missing) or resolves once the process started. */
+export async function spawned(managed: ManagedProcess): Promise<void> {
+  if (managed.child.pid !== undefined) return;
+  const [err] = (await once(managed.child, 'error')) as [Error];
+  throw err;
+}

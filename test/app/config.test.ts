@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactUrl } from '../../app/config.ts';
+
+const base = { SESSION_SECRET: 'secret' };
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives defaults for everything but the secret', () => {
+    const config = loadConfig({ ...base, NODE_NAME: 'server_1' });
+    expect(config).toMatchObject({
+      nodeName: 'server_1',
+      port: 3000,
+      sessionStore: 'memory',
+      sessionSecrets: ['secret'],
+      sessionTtlSeconds: 3600,
+      trustProxy: false,
+      cookieSecure: false,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable of the contract', () => {
+    const config = loadConfig({
+      NODE_NAME: 'server_2',
+      PORT: '8081',
+      SESSION_STORE: 'postgres',
+      SESSION_SECRET: 'new, old',
+      SESSION_TTL_SECONDS: '60',
+      SESSION_FILE_DIR: '/var/lib/sessions',
+      REDIS_URL: 'redis://redis:6379',
+      DATABASE_URL: 'postgres://lab:pw@postgres:5432/lab',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      COOKIE_SECURE: 'true',
+    });
+    expect(config).toEqual({
+      nodeName: 'server_2',
+      port: 8081,
+      sessionStore: 'postgres',
+      sessionSecrets: ['new', 'old'],
+      sessionTtlSeconds: 60,
+      sessionFileDir: '/var/lib/sessions',
+      redisUrl: 'redis://redis:6379',
+      databaseUrl: 'postgres://lab:pw@postgres:5432/lab',
+      trustProxy: ['loopback', '10.0.0.0/8'],
+      cookieSecure: true,
+    });
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list', () => {
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...base, COOKIE_SECURE: 'auto' }).cookieSecure).toBe('auto');
+  });
+
+  it.each([
+    [{ SESSION_SECRET: '' }, 'SESSION_SECRET is required'],
+    [{}, 'SESSION_SECRET is required'],
+    [{ ...base, SESSION_SECRET: 'a,,b' }, 'SESSION_SECRET must be comma-separated non-empty secrets'],
+    [{ ...base, SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")'],
+    [{ ...base, PORT: 'http' }, 'PORT must be an integer from 0 to 65535 (got "http")'],
+    [{ ...base, PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
+    [{ ...base, SESSION_TTL_SECONDS: '0' }, 'SESSION_TTL_SECONDS must be an integer from 1'],
+    [{ ...base, SESSION_TTL_SECONDS: '1.5' }, 'SESSION_TTL_SECONDS must be an integer'],
+    [{ ...base, NODE_NAME: 'server 1' }, 'NODE_NAME must be 1 to 64 letters'],
+    [{ ...base, SESSION_STORE: 'redis' }, 'REDIS_URL is required when SESSION_STORE=redis'],
+    [{ ...base, SESSION_STORE: 'redis', REDIS_URL: 'http://redis' }, 'REDIS_URL must be a redis: or rediss:// URL'],
+    [{ ...base, SESSION_STORE: 'postgres' }, 'DATABASE_URL is required when SESSION_STORE=postgres'],
+    [{ ...base, DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgres: or postgresql:// URL'],
+    [{ ...base, TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count'],
+    [{ ...base, COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE must be true, false or auto (got "maybe")'],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(errorOf(env)).toContain(message);
+  });
+
+  it('never repeats a password it refuses', () => {
+    const message = errorOf({ ...base, DATABASE_URL: 'mysql://lab:hunter2@db/lab' });
+    expect(message).not.toContain('hunter2');
+    expect(redactUrl('redis://:hunter2@redis:6379')).toBe('redis://:***@redis:6379');
+  });
+});

@@ -1,0 +1,110 @@
+// The same contract for the four stores, each against the real thing: express-session's
+// MemoryStore, session files on disk, a real redis-server, a real PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SessionData, Store } from 'express-session';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig, type StoreKind } from '../../app/config.ts';
+import { openStore, type OpenedStore } from '../../app/stores/index.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { startTestNode } from '../support/test-node.ts';
+
+const ttlSeconds = 2;
+
+async function storeEnv(kind: StoreKind): Promise<Record<string, string>> {
+  const env: Record<string, string> = { SESSION_STORE: kind };
+  if (kind === 'file') env.SESSION_FILE_DIR = (await makeTempDir('files')).path;
+  if (kind === 'redis') env.REDIS_URL = inject('redisUrl');
+  if (kind === 'postgres') env.DATABASE_URL = inject('databaseUrl');
+  return env;
+}
+
+function sessionData(cart: SessionData['cart']): SessionData {
+  const expires = new Date(Date.now() + ttlSeconds * 1000);
+  return { cookie: { originalMaxAge: ttlSeconds * 1000, expires, httpOnly: true, path: '/' }, cart } as unknown as SessionData;
+}
+
+const storeCall = {
+  // express-session reads an ENOENT error as "no such session" (session-file-store answers so).
+  get: (store: Store, id: string) =>
+    new Promise<SessionData | null | undefined>((resolve, reject) =>
+      store.get(id, (err, s) => ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT' ? resolve(undefined) : err ? reject(err) : resolve(s))),
+    ),
+  set: (store: Store, id: string, data: SessionData) =>
+    new Promise<void>((resolve, reject) => store.set(id, data, (err) => (err ? reject(err) : resolve()))),
+  touch: (store: Store, id: string, data: SessionData) =>
+    new Promise<void>((resolve, reject) => store.touch!(id, data, (err?: unknown) => (err ? reject(err) : resolve()))),
+  destroy: (store: Store, id: string) => new Promise<void>((resolve, reject) => store.destroy(id, (err) => (err ? reject(err) : resolve()))),
+};
+
+describe.concurrent.each(['memory', 'file', 'redis', 'postgres'] as const)('the %s store', (kind) => {
+  let opened: OpenedStore;
+
+  beforeAll(async () => {
+    const env = await storeEnv(kind);
+    opened = await openStore(loadConfig({ SESSION_SECRET: 's', SESSION_TTL_SECONDS: String(ttlSeconds), ...env }), () => {});
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  it('returns what was set', async () => {
+    const id = randomUUID();
+    await storeCall.set(opened.store, id, sessionData([{ sku: 'apple', qty: 2 }]));
+    expect((await storeCall.get(opened.store, id))?.cart).toEqual([{ sku: 'apple', qty: 2 }]);
+  });
+
+  it('returns nothing for an id it never saw', async () => {
+    expect(await storeCall.get(opened.store, randomUUID())).toBeFalsy();
+  });
+
+  it('forgets a destroyed session', async () => {
+    const id = randomUUID();
+    await storeCall.set(opened.store, id, sessionData([]));
+    await storeCall.destroy(opened.store, id);
+    expect(await storeCall.get(opened.store, id)).toBeFalsy();
+  });
+
+  it('does not return an expired session, and touch extends a session', async () => {
+    const touched = randomUUID();
+    const untouched = randomUUID();
+    await storeCall.set(opened.store, touched, sessionData([{ sku: 'kept', qty: 1 }]));
+    await storeCall.set(opened.store, untouched, sessionData([{ sku: 'gone', qty: 1 }]));
+    await sleep(1500);
+    await storeCall.touch(opened.store, touched, sessionData([{ sku: 'kept', qty: 1 }]));
+    // Past the untouched session's expiry (stores round expiry up to a whole second), before the touched one's.
+    await sleep(1700);
+    expect(await storeCall.get(opened.store, untouched)).toBeFalsy();
+    expect((await storeCall.get(opened.store, touched))?.cart).toEqual([{ sku: 'kept', qty: 1 }]);
+  });
+});
+
+describe('two app nodes', () => {
+  async function cartAcrossNodes(kind: StoreKind, separateFileDirs = true) {
+    const shared = await storeEnv(kind);
+    const first = await startTestNode({ ...shared, NODE_NAME: 'server_1' });
+    const second = await startTestNode({ ...(separateFileDirs ? await storeEnv(kind) : shared), NODE_NAME: 'server_2' });
+    const device = first.device();
+    await device.post('/cart/items', { sku: 'apple', qty: 3 });
+    const onSecond = second.device('same-cookie');
+    onSecond.setCookie('lab_sid', device.cookie('lab_sid'));
+    const answer = await onSecond.get('/cart');
+    return { state: answer.sessionState, servedBy: answer.servedBy, items: (answer.body as { items: unknown }).items };
+  }
+
+  it.each(['redis', 'postgres'] as const)('sharing %s see each other’s sessions', async (kind) => {
+    expect(await cartAcrossNodes(kind)).toEqual({ state: 'existing', servedBy: 'server_2', items: [{ sku: 'apple', qty: 3 }] });
+  });
+
+  it('with separate file directories do not', async () => {
+    expect(await cartAcrossNodes('file')).toEqual({ state: 'lost', servedBy: 'server_2', items: [] });
+  });
+
+  it('sharing one file directory do (what a shared volume would do)', async () => {
+    expect(await cartAcrossNodes('file', false)).toEqual({ state: 'existing', servedBy: 'server_2', items: [{ sku: 'apple', qty: 3 }] });
+  });
+
+  it('with memory stores do not', async () => {
+    expect(await cartAcrossNodes('memory')).toEqual({ state: 'lost', servedBy: 'server_2', items: [] });
+  });
+});
