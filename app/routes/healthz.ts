@@ -1,6 +1,6 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.ts';
-import { errorCatalog } from '../errors.ts';
+import { errorCatalog, HttpError } from '../errors.ts';
 import { describeError, type Log } from '../log.ts';
 import type { OpenedStore } from '../stores/index.ts';
 
@@ -24,15 +24,23 @@ async function pingWithin(opened: OpenedStore, timeoutMs: number): Promise<void>
  */
 export function healthzRoutes(config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler, log: Log): Router {
   const router = Router();
+  const status = { node: config.nodeName, store: opened.kind };
+  const unhealthy = (res: Response, cause: unknown) => {
+    log(`${config.nodeName} health: ${opened.kind} store at ${opened.target} not answering: ${describeError(cause)}`);
+    res.status(503).json({ ok: false, ...status, error: 'store_unavailable', message: errorCatalog.store_unavailable.message });
+  };
   router.get('/healthz', probeSession, async (_req, res) => {
-    const status = { node: config.nodeName, store: opened.kind };
     try {
       await pingWithin(opened, pingTimeoutMs);
       res.json({ ok: true, ...status });
     } catch (err) {
-      log(`${config.nodeName} health: ${opened.kind} store at ${opened.target} not answering: ${describeError(err)}`);
-      res.status(503).json({ ok: false, ...status, error: 'store_unavailable', message: errorCatalog.store_unavailable.message });
+      unhealthy(res, err);
     }
   });
+  // Reading the probe's session failed: the same answer as a failed ping.
+  router.use('/healthz', ((err, _req, res, next) => {
+    if (err instanceof HttpError && err.code === 'store_unavailable') unhealthy(res, err.cause);
+    else next(err);
+  }) as ErrorRequestHandler);
   return router;
 }

@@ -21,20 +21,26 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
     // Reconnect forever, backing off to 2 s, so the node recovers by itself when Redis returns.
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
   });
+  // Until the first connection succeeds, openStore reports the failures; after it, one line per outage.
+  let opened = false;
   let reachable = true;
+  let lastError: unknown;
   client.on('error', (err) => {
-    if (reachable) log(`redis at ${target} unreachable: ${describeError(err)}`);
+    lastError = err;
+    if (opened && reachable) log(`redis at ${target} unreachable: ${describeError(err)}`);
     reachable = false;
   });
   client.on('ready', () => {
-    if (!reachable) log(`redis at ${target} reachable again`);
+    if (opened && !reachable) log(`redis at ${target} reachable again`);
     reachable = true;
   });
   try {
     await client.connect();
+    opened = true;
   } catch (err) {
     client.disconnect();
-    throw err;
+    // connect() only says "Connection is closed."; the error event said why.
+    throw lastError ?? err;
   }
   return {
     kind: 'redis',

@@ -62,6 +62,15 @@ export class RedisServer {
     await this.process?.stop();
   }
 
+  /** SIGSTOP: the port stays open but nothing answers, like a hung server. */
+  pause(): void {
+    this.process?.signal('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.signal('SIGCONT');
+  }
+
   /** kill -9: no chance to write anything. */
   async kill(): Promise<void> {
     this.process?.signal('SIGKILL');

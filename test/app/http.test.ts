@@ -1,0 +1,196 @@
+// The shop over real sockets: every route, both headers, the session states and bad input.
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sign } from 'cookie-signature';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../runner/http-client.ts';
+import { makeTempDir } from '../support/temp-dir.ts';
+import { startTestNode, testSecret } from '../support/test-node.ts';
+
+function expectShopHeaders(answer: Answer, state: string) {
+  expect(answer.servedBy).toBe('server_1');
+  expect(answer.sessionState).toBe(state);
+}
+
+function setCookieOf(answer: Answer): string {
+  return [answer.headers['set-cookie'] ?? []].flat().join('\n');
+}
+
+describe('the shop, from the outside', () => {
+  it('gives a first visit a new session and its cookie, and recognises it on the next visit (the article’s /session demo)', async () => {
+    const device = (await startTestNode()).device();
+    const first = await device.get('/session');
+    expectShopHeaders(first, 'new');
+    expect(first.body).toMatchObject({ node: 'server_1', isNew: true, cookies: {} });
+    expect(setCookieOf(first)).toMatch(/^lab_sid=s%3A[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+
+    const second = await device.get('/session');
+    expectShopHeaders(second, 'existing');
+    const { sessionID } = first.body as { sessionID: string };
+    expect(second.body).toEqual({ sessionID, node: 'server_1', isNew: false, cookies: { lab_sid: `s:${sessionID}.${sign(sessionID, testSecret).split('.')[1]}` } });
+  });
+
+  it('keeps a cart: add, add more, remove, remove again', async () => {
+    const device = (await startTestNode()).device();
+    expect((await device.get('/cart')).body).toEqual({ node: 'server_1', items: [] });
+    await device.post('/cart/items', { sku: 'apple', qty: 2 });
+    const more = await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    expectShopHeaders(more, 'existing');
+    await device.post('/cart/items', { sku: 'tea-1', qty: 5 });
+    expect((await device.get('/cart')).body).toEqual({ node: 'server_1', items: [{ sku: 'apple', qty: 3 }, { sku: 'tea-1', qty: 5 }] });
+    const removed = await device.delete('/cart/items/apple');
+    expect(removed.status).toBe(200);
+    expect(removed.body).toEqual({ node: 'server_1', items: [{ sku: 'tea-1', qty: 5 }] });
+    const again = await device.delete('/cart/items/apple');
+    expect([again.status, again.body]).toEqual([200, { node: 'server_1', items: [{ sku: 'tea-1', qty: 5 }] }]);
+  });
+
+  it('serves a page with the node, the session state and the cart', async () => {
+    const device = (await startTestNode()).device();
+    await device.post('/cart/items', { sku: 'coffee', qty: 1 });
+    const page = await device.get('/');
+    expectShopHeaders(page, 'existing');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('"node":"server_1"');
+    expect(page.text).toContain('"sessionState":"existing"');
+    expect(page.text).toContain('{"sku":"coffee","qty":1}');
+    expect(page.text).not.toMatch(/src="http|href="http/);
+  });
+
+  it('answers /healthz without creating a session', async () => {
+    const device = (await startTestNode()).device();
+    const health = await device.get('/healthz');
+    expect([health.status, health.body]).toEqual([200, { ok: true, node: 'server_1', store: 'memory' }]);
+    expectShopHeaders(health, 'new');
+    expect(health.headers['set-cookie']).toBeUndefined();
+    await device.get('/cart');
+    expectShopHeaders(await device.get('/healthz'), 'existing');
+  });
+
+  it('says lost when a validly signed cookie names a session the store no longer has', async () => {
+    const dir = await makeTempDir('lost');
+    const device = (await startTestNode({ SESSION_STORE: 'file', SESSION_FILE_DIR: dir.path })).device();
+    await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    const before = device.cookie('lab_sid');
+    for (const file of await readdir(dir.path)) await rm(join(dir.path, file));
+
+    const after = await device.get('/cart');
+    expectShopHeaders(after, 'lost');
+    expect(after.body).toEqual({ node: 'server_1', items: [] });
+    expect(device.cookie('lab_sid')).not.toBe(before);
+    expectShopHeaders(await device.get('/cart'), 'existing');
+  });
+
+  it('accepts cookies signed by an older secret while the first one signs (rotation)', async () => {
+    const old = await startTestNode({ SESSION_SECRET: 'old', SESSION_STORE: 'file', SESSION_FILE_DIR: (await makeTempDir('rot')).path });
+    const device = old.device();
+    await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    const rotated = await startTestNode({ SESSION_SECRET: 'new,old', SESSION_STORE: 'file', SESSION_FILE_DIR: old.config.sessionFileDir });
+    const onRotated = rotated.device();
+    onRotated.setCookie('lab_sid', device.cookie('lab_sid'));
+    const answer = await onRotated.get('/cart');
+    expect([answer.sessionState, answer.body]).toEqual(['existing', { node: 'server_1', items: [{ sku: 'apple', qty: 1 }] }]);
+  });
+
+  it('marks the cookie Secure behind a trusted TLS proxy, and sets none when the proxy is not trusted', async () => {
+    const trusted = (await startTestNode({ COOKIE_SECURE: 'true', TRUST_PROXY: 'loopback' })).device();
+    const secure = await trusted.send('GET', '/cart', undefined, { 'x-forwarded-proto': 'https' });
+    expect(setCookieOf(secure)).toMatch(/; Secure/);
+
+    const untrusted = (await startTestNode({ COOKIE_SECURE: 'true' })).device();
+    const none = await untrusted.send('GET', '/cart', undefined, { 'x-forwarded-proto': 'https' });
+    expect([none.status, none.headers['set-cookie']]).toEqual([200, undefined]);
+  });
+
+  it('logs one line per request with the node, the state and a hash of the session id, never the id', async () => {
+    const node = await startTestNode();
+    const device = node.device();
+    const answer = await device.get('/session');
+    const { sessionID } = answer.body as { sessionID: string };
+    const line = node.logs.find((l) => l.includes('GET /session'));
+    expect(line).toMatch(/^server_1 GET \/session 200 new sid=[0-9a-f]{8} store=memory \d+\.\dms$/);
+    expect(node.logs.join('\n')).not.toContain(sessionID);
+  });
+});
+
+describe('bad input', () => {
+  async function raw(url: string, method: string, path: string, body: string | undefined, headers: Record<string, string> = {}) {
+    const response = await request(url + path, { method: method as 'POST', body, headers });
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, json: JSON.parse(text) as Record<string, unknown> };
+  }
+
+  it.each([
+    ['malformed JSON', '{"sku": "apple", ', 400, 'bad_json', undefined],
+    ['a JSON array', '[1,2]', 400, 'invalid_field', 'body'],
+    ['a JSON string', '"apple"', 400, 'bad_json', undefined],
+    ['no sku', '{"qty": 1}', 400, 'invalid_field', 'sku'],
+    ['a sku with spaces', '{"sku": "two words", "qty": 1}', 400, 'invalid_field', 'sku'],
+    ['a sku too long', JSON.stringify({ sku: 'a'.repeat(33), qty: 1 }), 400, 'invalid_field', 'sku'],
+    ['a sku that is a number', '{"sku": 42, "qty": 1}', 400, 'invalid_field', 'sku'],
+    ['no qty', '{"sku": "apple"}', 400, 'invalid_field', 'qty'],
+    ['qty zero', '{"sku": "apple", "qty": 0}', 400, 'invalid_field', 'qty'],
+    ['qty negative', '{"sku": "apple", "qty": -2}', 400, 'invalid_field', 'qty'],
+    ['qty fractional', '{"sku": "apple", "qty": 1.5}', 400, 'invalid_field', 'qty'],
+    ['qty as a string', '{"sku": "apple", "qty": "2"}', 400, 'invalid_field', 'qty'],
+    ['qty too large', '{"sku": "apple", "qty": 1000}', 400, 'invalid_field', 'qty'],
+    ['a body over the limit', JSON.stringify({ sku: 'apple', qty: 1, pad: 'x'.repeat(20_000) }), 413, 'body_too_large', undefined],
+  ])('POST /cart/items with %s is refused with a catalog error', async (_what, body, status, error, field) => {
+    const node = await startTestNode();
+    const answer = await raw(node.url, 'POST', '/cart/items', body, { 'content-type': 'application/json' });
+    expect(answer.status).toBe(status);
+    expect(answer.json.error).toBe(error);
+    expect(answer.json.field).toBe(field);
+    expect(answer.json.message).toEqual(expect.any(String));
+    if (field) expect(answer.json.message).toContain(field === 'body' ? 'JSON object' : field);
+    expect(answer.headers['x-served-by']).toBe('server_1');
+    expect(answer.headers['x-session-state']).toBe('new');
+  });
+
+  it('refuses a body that is not JSON with 415', async () => {
+    const node = await startTestNode();
+    const answer = await raw(node.url, 'POST', '/cart/items', 'sku=apple&qty=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect([answer.status, answer.json.error]).toEqual([415, 'unsupported_media_type']);
+  });
+
+  it('refuses an invalid sku in the path', async () => {
+    const node = await startTestNode();
+    const answer = await raw(node.url, 'DELETE', '/cart/items/not%20a%20sku', undefined);
+    expect([answer.status, answer.json.field]).toEqual([400, 'sku']);
+  });
+
+  it('answers an unknown route with 404 JSON', async () => {
+    const node = await startTestNode();
+    const answer = await raw(node.url, 'PUT', '/nothing/here', undefined);
+    expect(answer.status).toBe(404);
+    expect(answer.json).toEqual({ error: 'not_found', message: 'no route for PUT /nothing/here' });
+  });
+
+  it.each([
+    ['a tampered signature', (valid: string) => valid.slice(0, -3) + 'AAA'],
+    ['an unsigned id', (valid: string) => encodeURIComponent(decodeURIComponent(valid).split('.')[0]!)],
+    ['garbage', () => '%%%;;=='],
+    ['a huge value', () => 'x'.repeat(6000)],
+  ])('treats a cookie with %s as no session: a fresh one, no error', async (_what, corrupt) => {
+    const node = await startTestNode();
+    const device = node.device();
+    await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    device.setCookie('lab_sid', corrupt(device.cookie('lab_sid')!));
+    const answer = await device.get('/cart');
+    expect([answer.status, answer.sessionState, answer.body]).toEqual([200, 'new', { node: 'server_1', items: [] }]);
+  });
+
+  it('survives all of it: no 500, no unexpected error in the log', async () => {
+    const node = await startTestNode();
+    const bodies = ['{', '[]', 'null', '{"sku":{},"qty":[]}', '{"sku":"__proto__","qty":1}', '{"__proto__":{"sku":"x"},"qty":1}'];
+    for (const body of bodies) {
+      const answer = await raw(node.url, 'POST', '/cart/items', body, { 'content-type': 'application/json' });
+      expect(answer.status, body).toBeLessThan(500);
+    }
+    const latin1 = await raw(node.url, 'POST', '/cart/items', '{}', { 'content-type': 'application/json; charset=latin1' });
+    expect(latin1.status).toBe(415);
+    expect((await node.device().get('/healthz')).status).toBe(200);
+    expect(node.logs.join('\n')).not.toContain('unexpected error');
+  });
+});
