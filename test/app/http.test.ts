@@ -5,7 +5,7 @@ import { sign } from 'cookie-signature';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../runner/http-client.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 import { startTestNode, testSecret } from '../support/test-node.ts';
 
 function expectShopHeaders(answer: Answer, state: string) {
@@ -69,11 +69,11 @@ describe('the shop, from the outside', () => {
   });
 
   it('says lost when a validly signed cookie names a session the store no longer has', async () => {
-    const dir = await makeTempDir('lost');
-    const device = (await startTestNode({ SESSION_STORE: 'file', SESSION_FILE_DIR: dir.path })).device();
+    const dir = await testTempDir('lost');
+    const device = (await startTestNode({ SESSION_STORE: 'file', SESSION_FILE_DIR: dir })).device();
     await device.post('/cart/items', { sku: 'apple', qty: 1 });
     const before = device.cookie('lab_sid');
-    for (const file of await readdir(dir.path)) await rm(join(dir.path, file));
+    for (const file of await readdir(dir)) await rm(join(dir, file));
 
     const after = await device.get('/cart');
     expectShopHeaders(after, 'lost');
@@ -83,7 +83,7 @@ describe('the shop, from the outside', () => {
   });
 
   it('accepts cookies signed by an older secret while the first one signs (rotation)', async () => {
-    const old = await startTestNode({ SESSION_SECRET: 'old', SESSION_STORE: 'file', SESSION_FILE_DIR: (await makeTempDir('rot')).path });
+    const old = await startTestNode({ SESSION_SECRET: 'old', SESSION_STORE: 'file', SESSION_FILE_DIR: await testTempDir('rot') });
     const device = old.device();
     await device.post('/cart/items', { sku: 'apple', qty: 1 });
     const rotated = await startTestNode({ SESSION_SECRET: 'new,old', SESSION_STORE: 'file', SESSION_FILE_DIR: old.config.sessionFileDir });

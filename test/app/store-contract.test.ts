@@ -6,14 +6,14 @@ import type { SessionData, Store } from 'express-session';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, type StoreKind } from '../../app/config.ts';
 import { openStore, type OpenedStore } from '../../app/stores/index.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 import { startTestNode } from '../support/test-node.ts';
 
 const ttlSeconds = 2;
 
 async function storeEnv(kind: StoreKind): Promise<Record<string, string>> {
   const env: Record<string, string> = { SESSION_STORE: kind };
-  if (kind === 'file') env.SESSION_FILE_DIR = (await makeTempDir('files')).path;
+  if (kind === 'file') env.SESSION_FILE_DIR = await testTempDir('files');
   if (kind === 'redis') env.REDIS_URL = inject('redisUrl');
   if (kind === 'postgres') env.DATABASE_URL = inject('databaseUrl');
   return env;

@@ -11,3 +11,4 @@ export async function makeTempDir(prefix: string): Promise<{ path: string; remov
   await chmod(path, 0o755);
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
+
