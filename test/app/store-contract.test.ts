@@ -108,3 +108,14 @@ describe('two app nodes', () => {
     expect(await cartAcrossNodes('memory')).toEqual({ state: 'lost', servedBy: 'server_2', items: [] });
   });
 });
+
+describe('start-up', () => {
+  it('logs the store and its target without the password', async () => {
+    const url = new URL(inject('databaseUrl'));
+    url.password = 'hunter2'; // the test server trusts any password
+    const node = await startTestNode({ SESSION_STORE: 'postgres', DATABASE_URL: url.toString() });
+    const line = node.logs.find((l) => l.includes('listening'));
+    expect(line).toMatch(/^server_1 listening on port \d+, postgres session store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
+    expect(node.logs.join('\n')).not.toContain('hunter2');
+  });
+});
