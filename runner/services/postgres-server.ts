@@ -9,6 +9,10 @@ export interface PostgresServerOptions {
   port: number;
   /** The cluster's data directory; created with initdb on first start. */
   dataDir: string;
+  /** The superuser initdb creates, like the official image's POSTGRES_USER (default postgres). */
+  user?: string;
+  /** A database created on first start, like POSTGRES_DB (default: the user's name). */
+  database?: string;
   output?: (chunk: Buffer) => void;
 }
 
@@ -32,20 +36,29 @@ export class PostgresServer {
 
   constructor(readonly options: PostgresServerOptions) {}
 
+  private get user(): string {
+    return this.options.user ?? 'postgres';
+  }
+
+  private get database(): string {
+    return this.options.database ?? this.user;
+  }
+
   get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.options.port}/postgres`;
+    return `postgres://${encodeURIComponent(this.user)}@127.0.0.1:${this.options.port}/${encodeURIComponent(this.database)}`;
   }
 
   get running(): boolean {
     return this.process?.running ?? false;
   }
 
-  private async initIfNeeded(user: { uid: number; gid: number } | undefined): Promise<void> {
+  /** initdb on an empty data directory; true when it ran. */
+  private async initIfNeeded(user: { uid: number; gid: number } | undefined): Promise<boolean> {
     const { dataDir } = this.options;
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
-    if ((await readdir(dataDir)).length > 0) return;
+    if ((await readdir(dataDir)).length > 0) return false;
     if (user) await chown(dataDir, user.uid, user.gid);
-    const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+    const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', this.user, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
       ...user,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -54,12 +67,13 @@ export class PostgresServer {
     await spawned(initdb);
     const code = await initdb.exited;
     if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${stderr.trim()}`);
+    return true;
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     const user = postgresUser();
-    await this.initIfNeeded(user);
+    const initialised = await this.initIfNeeded(user);
     const { port, dataDir, output } = this.options;
     const settings = {
       listen_addresses: '127.0.0.1',
@@ -82,12 +96,17 @@ export class PostgresServer {
     }
     this.process = managed;
     await spawned(managed);
-    await waitUntilReady(`postgres on port ${port}`, () => this.query('SELECT 1'), managed);
+    await waitUntilReady(`postgres on port ${port}`, () => this.query('SELECT 1', 'postgres'), managed);
+    if (initialised && this.database !== 'postgres') {
+      await this.query(`CREATE DATABASE "${this.database.replaceAll('"', '""')}"`, 'postgres');
+    }
   }
 
-  /** Runs one statement on a short-lived connection. */
-  async query(sql: string): Promise<pg.QueryResult> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 1000 });
+  /** Runs one statement on a short-lived connection (to the lab database unless told). */
+  async query(sql: string, database = this.database): Promise<pg.QueryResult> {
+    const url = new URL(this.url);
+    url.pathname = `/${encodeURIComponent(database)}`;
+    const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 1000 });
     await client.connect();
     try {
       return await client.query(sql);

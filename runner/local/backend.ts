@@ -1,0 +1,90 @@
+// The local backend: a compose topology as local processes on loopback, with a run directory
+// for its logs and data (.lab/runs/<time>-<topology>/).
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UnknownServiceError, type RunningTopology } from '../backend.ts';
+import { freePort } from '../free-port.ts';
+import { LogMux } from '../logs.ts';
+import { projectRoot, type Topology } from '../topology.ts';
+import { localService, type LocalService } from './services.ts';
+
+export const runsDir = join(projectRoot, '.lab', 'runs');
+
+export interface LocalOptions {
+  /** Where service output goes live, prefixed; undefined keeps it in the run's log files only. */
+  terminal?: NodeJS.WriteStream;
+  /** Keep volumes and data directories after down() (logs are always kept). */
+  keepData?: boolean;
+}
+
+/** Services grouped so that each group depends only on earlier ones (compose's start order). */
+export function startOrder(topology: Topology): string[][] {
+  const levels: string[][] = [];
+  const placed = new Set<string>();
+  while (placed.size < topology.services.length) {
+    const level = topology.services.filter((s) => !placed.has(s.name) && s.dependsOn.every((d) => placed.has(d))).map((s) => s.name);
+    if (level.length === 0) throw new Error(`${topology.file}: depends_on has a cycle`);
+    level.forEach((name) => placed.add(name));
+    levels.push(level);
+  }
+  return levels;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 23);
+}
+
+export async function startLocalTopology(topology: Topology, options: LocalOptions = {}): Promise<RunningTopology> {
+  const runDir = join(runsDir, `${timestamp()}-${topology.name}`);
+  const logDir = join(runDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  // PostgreSQL runs as its own user when the runner is root: it must be able to walk into the run dir.
+  await mkdir(join(runDir, 'volumes'), { recursive: true, mode: 0o755 });
+  const mux = new LogMux(logDir, options.terminal);
+  mux.align(topology.services.map((s) => s.name));
+
+  const ports = new Map<string, number>();
+  for (const service of topology.services) ports.set(service.name, await freePort());
+  const services = new Map<string, LocalService>();
+  for (const spec of topology.services) {
+    services.set(spec.name, localService(spec, { topology, ports, runDir, output: (name) => mux.sink(name) }));
+  }
+  const levels = startOrder(topology);
+
+  let downing: Promise<void> | undefined;
+  const down = () => {
+    downing ??= (async () => {
+      for (const level of [...levels].reverse()) {
+        await Promise.all(level.map((name) => services.get(name)!.stop()));
+      }
+      await mux.close();
+      if (!options.keepData) {
+        await rm(join(runDir, 'volumes'), { recursive: true, force: true });
+        await rm(join(runDir, 'services'), { recursive: true, force: true });
+      }
+    })();
+    return downing;
+  };
+
+  try {
+    for (const level of levels) await Promise.all(level.map((name) => services.get(name)!.start()));
+  } catch (err) {
+    await down();
+    throw err;
+  }
+
+  const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  const service = (name: string) => {
+    const found = services.get(name);
+    if (!found) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${[...services.keys()].join(', ')}`);
+    return found;
+  };
+  return {
+    topology,
+    balancerUrl: `http://127.0.0.1:${ports.get(nginx.name)}`,
+    runDir,
+    nodeUrl: (name) => `http://127.0.0.1:${service(name).port}`,
+    service,
+    down,
+  };
+}

@@ -1,0 +1,216 @@
+// Each compose service as a local process: the app with its environment, the real nginx,
+// redis-server and PostgreSQL. Every start waits for the service's own answer (readiness polled,
+// never slept); every process runs in its own group and dies with the runner.
+import { mkdir, open, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { request } from 'undici';
+import { findBinary } from '../binaries.ts';
+import { followFile } from '../logs.ts';
+import { renderNginxTemplate } from '../nginx-template.ts';
+import { spawnManaged, spawned, type ManagedProcess } from '../processes.ts';
+import { PostgresServer } from '../services/postgres-server.ts';
+import { RedisServer } from '../services/redis-server.ts';
+import { waitUntilReady } from '../services/wait.ts';
+import { projectRoot, type ServiceSpec, type Topology } from '../topology.ts';
+import { localEnvironment, type PortMap } from './address-map.ts';
+
+export interface LocalService {
+  readonly spec: ServiceSpec;
+  readonly port: number;
+  readonly running: boolean;
+  /** Starts it and resolves once it answers. */
+  start(): Promise<void>;
+  /** A graceful stop (what `docker compose stop` sends). */
+  stop(): Promise<void>;
+  /** kill -9. */
+  kill(): Promise<void>;
+}
+
+export interface ServiceContext {
+  topology: Topology;
+  ports: PortMap;
+  runDir: string;
+  output(name: string): (chunk: Buffer) => void;
+}
+
+export const appEntry = join(projectRoot, 'app', 'server.ts');
+
+/**
+ * Where a container path lives locally: inside the named volume mounted over it (shared by every
+ * service that mounts that volume, as in Docker), else in the service's own directory.
+ */
+export function localPath(spec: ServiceSpec, containerPath: string, runDir: string): string {
+  for (const volume of spec.volumes) {
+    if (volume.bind) continue;
+    const rest = relative(volume.target, containerPath);
+    if (!rest.startsWith('..')) return join(runDir, 'volumes', volume.source, rest);
+  }
+  return join(runDir, 'services', spec.name, containerPath);
+}
+
+async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
+  const response = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+  await response.body.dump();
+  if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+}
+
+function pipeOutput(managed: ManagedProcess, sink: (chunk: Buffer) => void): void {
+  managed.child.stdout?.on('data', sink);
+  managed.child.stderr?.on('data', sink);
+}
+
+/** A process started by spawn(), with readiness polled by ready(). */
+class ProcessService implements LocalService {
+  private process: ManagedProcess | undefined;
+
+  constructor(
+    readonly spec: ServiceSpec,
+    readonly port: number,
+    private readonly launch: () => Promise<ManagedProcess>,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  get running(): boolean {
+    return this.process?.running ?? false;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const managed = await this.launch();
+    this.process = managed;
+    await spawned(managed);
+    await waitUntilReady(this.spec.name, this.ready, managed);
+  }
+
+  async stop(): Promise<void> {
+    await this.process?.stop(10_000);
+  }
+
+  async kill(): Promise<void> {
+    this.process?.signal('SIGKILL');
+    await this.process?.exited;
+  }
+}
+
+function appService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+  const port = ctx.ports.get(spec.name)!;
+  const env = localEnvironment(spec, ctx.topology, ctx.ports);
+  if (env.SESSION_FILE_DIR) env.SESSION_FILE_DIR = localPath(spec, env.SESSION_FILE_DIR, ctx.runDir);
+  const sink = ctx.output(spec.name);
+  return new ProcessService(
+    spec,
+    port,
+    async () => {
+      // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
+      const managed = spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+      pipeOutput(managed, sink);
+      return managed;
+    },
+    () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
+  );
+}
+
+/** The generated main config: the template is http-level (conf.d), like in the official image. */
+function nginxMainConfig(prefix: string): string {
+  const temp = (name: string) => `${name}_temp_path ${join(prefix, 'temp', name)};`;
+  return [
+    'daemon off;',
+    'worker_processes 1;',
+    `pid ${join(prefix, 'nginx.pid')};`,
+    'error_log stderr notice;',
+    'events { worker_connections 1024; }',
+    'http {',
+    `  ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}`,
+    `  include ${join(prefix, 'conf.d')}/*.conf;`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+  const port = ctx.ports.get(spec.name)!;
+  const prefix = join(ctx.runDir, 'services', spec.name);
+  const template = spec.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
+  if (!template) throw new Error(`${spec.name}: no template mounted into /etc/nginx/templates/`);
+  const confName = template.target.slice('/etc/nginx/templates/'.length, -'.template'.length);
+  const sink = ctx.output(spec.name);
+  return new ProcessService(
+    spec,
+    port,
+    async () => {
+      await mkdir(join(prefix, 'conf.d'), { recursive: true });
+      await mkdir(join(prefix, 'temp'), { recursive: true });
+      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localEnvironment(spec, ctx.topology, ctx.ports), template.source));
+      await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
+      // nginx reopens /dev/stdout by path, which fails on the socket Node would give it: its
+      // stdout is a file in the run directory instead, followed into the live output.
+      const stdoutFile = join(prefix, 'stdout.log');
+      const stdout = await open(stdoutFile, 'a');
+      const managed = spawnManaged(spec.name, findBinary('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], {
+        stdio: ['ignore', stdout.fd, 'pipe'],
+      });
+      await stdout.close();
+      managed.child.stderr?.on('data', sink);
+      const follower = followFile(stdoutFile, sink);
+      void managed.exited.then(() => follower.stop());
+      return managed;
+    },
+    () => httpAnswers(`http://127.0.0.1:${port}/healthz`, false),
+  );
+}
+
+function redisService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+  const at = spec.command.indexOf('--appendonly');
+  const server = new RedisServer({
+    port: ctx.ports.get(spec.name)!,
+    dir: localPath(spec, '/data', ctx.runDir),
+    appendOnly: at >= 0 && spec.command[at + 1] === 'yes',
+    output: ctx.output(spec.name),
+  });
+  return wrapServer(spec, server, async () => {
+    await mkdir(server.options.dir, { recursive: true });
+  });
+}
+
+function postgresService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+  const server = new PostgresServer({
+    port: ctx.ports.get(spec.name)!,
+    dataDir: localPath(spec, spec.environment.PGDATA ?? '/var/lib/postgresql/data', ctx.runDir),
+    user: spec.environment.POSTGRES_USER || 'postgres',
+    database: spec.environment.POSTGRES_DB || undefined,
+    output: ctx.output(spec.name),
+  });
+  return wrapServer(spec, server, async () => {});
+}
+
+function wrapServer(spec: ServiceSpec, server: RedisServer | PostgresServer, prepare: () => Promise<void>): LocalService {
+  return {
+    spec,
+    port: server.options.port,
+    get running() {
+      return server.running;
+    },
+    start: async () => {
+      await prepare();
+      await server.start();
+    },
+    stop: () => server.stop(),
+    kill: () => server.kill(),
+  };
+}
+
+export function localService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+  switch (spec.kind) {
+    case 'app':
+      return appService(spec, ctx);
+    case 'nginx':
+      return nginxService(spec, ctx);
+    case 'redis':
+      return redisService(spec, ctx);
+    case 'postgres':
+      return postgresService(spec, ctx);
+  }
+}

@@ -1,0 +1,159 @@
+// Reads a compose file into what the local backend needs: which services, of which kind, with
+// which environment, ports and volumes. The compose file stays the one description of a
+// topology; nothing here is a second copy of it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const composeDir = join(projectRoot, 'compose');
+
+export type ServiceKind = 'app' | 'nginx' | 'redis' | 'postgres';
+
+export interface VolumeMount {
+  /** A named volume, or for a bind mount the absolute host path. */
+  source: string;
+  target: string;
+  bind: boolean;
+}
+
+export interface ServiceSpec {
+  name: string;
+  kind: ServiceKind;
+  environment: Record<string, string>;
+  /** The port it listens on inside its container. */
+  containerPort: number;
+  command: string[];
+  volumes: VolumeMount[];
+  dependsOn: string[];
+}
+
+export interface Topology {
+  name: string;
+  file: string;
+  services: ServiceSpec[];
+}
+
+export class TopologyError extends Error {
+  override name = 'TopologyError';
+}
+
+/** Topology names: the compose files in compose/, without .yml. */
+export function listTopologies(): string[] {
+  return readdirSync(composeDir)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.slice(0, -'.yml'.length))
+    .sort();
+}
+
+export function topologyFile(name: string): string {
+  if (!listTopologies().includes(name)) {
+    throw new TopologyError(`unknown topology "${name}"; known: ${listTopologies().join(', ')}`);
+  }
+  return join(composeDir, `${name}.yml`);
+}
+
+function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
+  if (service.build !== undefined) return 'app';
+  const image = String(service.image ?? '');
+  for (const kind of ['nginx', 'redis', 'postgres'] as const) {
+    if (image === kind || image.startsWith(`${kind}:`)) return kind;
+  }
+  throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis and postgres images, not "${image}"`);
+}
+
+function environmentOf(service: Record<string, unknown>): Record<string, string> {
+  const raw = service.environment ?? {};
+  const entries: [string, unknown][] = Array.isArray(raw)
+    ? raw.map((item: string) => {
+        const eq = item.indexOf('=');
+        return eq < 0 ? [item, ''] : [item.slice(0, eq), item.slice(eq + 1)];
+      })
+    : Object.entries(raw);
+  return Object.fromEntries(entries.map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+}
+
+function commandOf(service: Record<string, unknown>): string[] {
+  const command = service.command;
+  if (command === undefined) return [];
+  return Array.isArray(command) ? command.map(String) : String(command).split(/\s+/).filter(Boolean);
+}
+
+function volumesOf(service: Record<string, unknown>, baseDir: string): VolumeMount[] {
+  const raw = (service.volumes ?? []) as unknown[];
+  return raw.map((entry) => {
+    let source: string;
+    let target: string;
+    if (typeof entry === 'string') {
+      [source = '', target = ''] = entry.split(':');
+    } else {
+      const long = entry as { source?: string; target?: string };
+      source = long.source ?? '';
+      target = long.target ?? '';
+    }
+    const bind = source.startsWith('.') || isAbsolute(source);
+    return { source: bind ? resolve(baseDir, source) : source, target, bind };
+  });
+}
+
+function portOption(command: string[]): number | undefined {
+  const at = command.indexOf('--port');
+  return at >= 0 ? Number(command[at + 1]) : undefined;
+}
+
+function containerPortOf(kind: ServiceKind, environment: Record<string, string>, command: string[]): number {
+  switch (kind) {
+    case 'app':
+      return Number(environment.PORT ?? 3000);
+    case 'nginx':
+      return Number(environment.NGINX_PORT ?? 80);
+    case 'redis':
+      return portOption(command) ?? 6379;
+    case 'postgres':
+      return Number(environment.PGPORT ?? 5432);
+  }
+}
+
+function dependsOnOf(service: Record<string, unknown>): string[] {
+  const raw = service.depends_on ?? [];
+  return Array.isArray(raw) ? raw.map(String) : Object.keys(raw);
+}
+
+export function parseTopology(name: string, file: string, text: string): Topology {
+  // Compose files use YAML merge keys (<<: *app) to keep the server_N blocks short.
+  const doc = parse(text, { merge: true }) as { services?: Record<string, Record<string, unknown>> } | null;
+  const services = doc?.services;
+  if (!services || Object.keys(services).length === 0) throw new TopologyError(`${file}: no services`);
+  const specs = Object.entries(services).map(([serviceName, service]): ServiceSpec => {
+    const kind = kindOf(serviceName, service);
+    const environment = environmentOf(service);
+    const command = commandOf(service);
+    return {
+      name: serviceName,
+      kind,
+      environment,
+      containerPort: containerPortOf(kind, environment, command),
+      command,
+      volumes: volumesOf(service, dirname(file)),
+      dependsOn: dependsOnOf(service),
+    };
+  });
+  for (const spec of specs) {
+    for (const dependency of spec.dependsOn) {
+      if (!specs.some((s) => s.name === dependency)) throw new TopologyError(`${file}: ${spec.name} depends on unknown service ${dependency}`);
+    }
+  }
+  if (specs.filter((s) => s.kind === 'nginx').length !== 1) throw new TopologyError(`${file}: a topology has exactly one nginx service`);
+  return { name, file, services: specs };
+}
+
+export function loadTopology(name: string): Topology {
+  const file = topologyFile(name);
+  return parseTopology(name, file, readFileSync(file, 'utf8'));
+}
+
+/** The app services (server_1, server_2, …) in order. */
+export function appServices(topology: Topology): ServiceSpec[] {
+  return topology.services.filter((s) => s.kind === 'app');
+}
