@@ -4,6 +4,7 @@ import { HttpError } from './errors.ts';
 import { stdoutLog, type Log } from './log.ts';
 import { errorHandler, requestLog, servedBy } from './request-log.ts';
 import { cartRoutes } from './routes/cart.ts';
+import { debugRoutes } from './routes/debug.ts';
 import { healthzRoutes } from './routes/healthz.ts';
 import { pageRoutes } from './routes/page.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -24,7 +25,8 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
 
   const sessionCookie = readSessionCookie(config);
   const probeSession = [sessionCookie, createSessionMiddleware(config, opened, true), markSessionState];
-  app.use(healthzRoutes(config, opened, express.Router().use(probeSession), log));
+  const probe = express.Router().use(probeSession);
+  app.use(healthzRoutes(config, opened, probe, log), debugRoutes(config, opened, probe));
 
   app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, persistNewSession);
   app.use(express.json({ limit: bodyLimitBytes }));

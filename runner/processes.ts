@@ -18,6 +18,9 @@ export interface ManagedProcess {
 
 const live = new Set<ManagedProcess>();
 
+/** Set in the environment of every process started here: the pid of the process that owns it. */
+export const ownerVariable = 'SESSION_LAB_OWNER';
+
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
@@ -31,6 +34,11 @@ process.on('exit', () => {
   for (const managed of live) killGroup(managed.child.pid, 'SIGKILL');
 });
 
+/** Stops every process still running (a teardown of last resort, e.g. on Ctrl-C during start-up). */
+export async function stopAllManaged(graceMs = 5000): Promise<void> {
+  await Promise.all([...live].map((managed) => managed.stop(graceMs)));
+}
+
 export interface ManagedOptions extends SpawnOptions {
   /** The signal that asks for a graceful stop (PostgreSQL's fast shutdown is SIGINT). */
   stopSignal?: NodeJS.Signals;
@@ -38,7 +46,9 @@ export interface ManagedOptions extends SpawnOptions {
 
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
   const { stopSignal = 'SIGTERM', ...spawnOptions } = options;
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, detached: true });
+  // Every process carries its owner's pid, so that a stray one can be found (tests look for them).
+  const env = { ...(spawnOptions.env ?? process.env), [ownerVariable]: String(process.pid) };
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, env, detached: true });
   let running = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {

@@ -9,6 +9,8 @@ export interface OpenedStore {
   target: string;
   /** Resolves when the store answers now; rejects (fast) when it does not. */
   ping(): Promise<void>;
+  /** How many sessions this process holds, expired ones included (only for stores in the heap). */
+  sessionsHeld?(): number;
   /** Stops timers and closes clients, so that the process can exit. */
   close(): Promise<void>;
 }

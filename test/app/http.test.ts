@@ -194,3 +194,16 @@ describe('bad input', () => {
     expect(node.logs.join('\n')).not.toContain('unexpected error');
   });
 });
+
+describe('GET /debug/memory', () => {
+  it('reports the heap and the sessions a memory store holds, without creating one', async () => {
+    const node = await startTestNode();
+    const device = node.device();
+    for (let i = 0; i < 3; i++) await node.device(`visitor-${i}`).get('/cart');
+    const answer = await device.get('/debug/memory');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ node: 'server_1', store: 'memory', sessionsHeld: 3 });
+    expect((answer.body as { heapUsedBytes: number }).heapUsedBytes).toBeGreaterThan(1_000_000);
+    expect(answer.headers['set-cookie']).toBeUndefined();
+  });
+});

@@ -1,0 +1,26 @@
+import { Router, type RequestHandler } from 'express';
+import type { Config } from '../config.ts';
+import type { OpenedStore } from '../stores/index.ts';
+
+/**
+ * GET /debug/memory: the node's heap and resident memory, and how many sessions it holds in its
+ * heap (memory store only), after a full garbage collection when the node runs with --expose-gc
+ * (the lab runner starts nodes so). Like /healthz it never creates a session.
+ */
+export function debugRoutes(config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler): Router {
+  const router = Router();
+  router.get('/debug/memory', probeSession, (_req, res) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const usage = process.memoryUsage();
+    res.json({
+      node: config.nodeName,
+      store: opened.kind,
+      collected: gc !== undefined,
+      heapUsedBytes: usage.heapUsed,
+      rssBytes: usage.rss,
+      sessionsHeld: opened.sessionsHeld?.() ?? null,
+    });
+  });
+  return router;
+}

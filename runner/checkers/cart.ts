@@ -1,0 +1,152 @@
+// What the devices' carts should have been, against what the answers showed. A pure function
+// of the history: for each device, the cart its own successful writes imply; a write whose
+// outcome is unknown (info) may or may not count, so it widens the range instead of deciding.
+import type { CartLine } from '../../app/session.ts';
+import type { Op } from '../history.ts';
+import type { Verdict } from '../scenario.ts';
+
+interface QtyRange {
+  min: number;
+  max: number;
+}
+
+export interface NodeStats {
+  requests: number;
+  lostSessions: number;
+  wrongCarts: number;
+}
+
+export interface CartAnalysis {
+  /** Device requests that got an answer from a node. */
+  requests: number;
+  /** Answers with X-Session-State: lost. */
+  lostSessions: number;
+  /** Answers whose cart is not what the device's own writes imply. */
+  wrongCarts: number;
+  /** Writes whose outcome is unknown. */
+  unknownWrites: number;
+  perNode: Record<string, NodeStats>;
+  nodesSeen: string[];
+  /** The distinct sessions each device held. */
+  sessionsByDevice: Record<string, string[]>;
+  /** Ops (by index) whose cart was wrong. */
+  wrongCartOps: number[];
+}
+
+const deviceActions = new Set(['read', 'add', 'remove', 'get']);
+
+function applyWrite(model: Map<string, QtyRange>, op: Op): void {
+  const sku = String(op.args?.sku);
+  const range = model.get(sku) ?? { min: 0, max: 0 };
+  if (op.action === 'add') {
+    const qty = Number(op.args?.qty);
+    if (op.type === 'ok') range.min += qty;
+    range.max += qty;
+    model.set(sku, range);
+  } else if (op.action === 'remove') {
+    range.min = 0;
+    if (op.type === 'ok') range.max = 0;
+    model.set(sku, range);
+  }
+}
+
+/** True when every sku's observed quantity lies within what the writes allow. */
+export function cartMatches(model: ReadonlyMap<string, QtyRange>, cart: readonly CartLine[]): boolean {
+  const seen = new Map(cart.map((line) => [line.sku, line.qty]));
+  for (const sku of new Set([...model.keys(), ...seen.keys()])) {
+    const qty = seen.get(sku) ?? 0;
+    const range = model.get(sku) ?? { min: 0, max: 0 };
+    if (qty < range.min || qty > range.max) return false;
+  }
+  return true;
+}
+
+/**
+ * Assumes a device's own requests do not overlap (one user clicking), which is how scenarios
+ * drive devices; several devices may run at once.
+ */
+export function analyzeCarts(history: readonly Op[]): CartAnalysis {
+  const models = new Map<string, Map<string, QtyRange>>();
+  const sessions = new Map<string, Set<string>>();
+  const perNode: Record<string, NodeStats> = {};
+  const result: CartAnalysis = { requests: 0, lostSessions: 0, wrongCarts: 0, unknownWrites: 0, perNode, nodesSeen: [], sessionsByDevice: {}, wrongCartOps: [] };
+
+  for (const op of history) {
+    if (!deviceActions.has(op.action)) continue;
+    const model = models.get(op.process) ?? new Map<string, QtyRange>();
+    models.set(op.process, model);
+    if (op.type !== 'fail') applyWrite(model, op);
+    if (op.type === 'info' && op.action !== 'read' && op.action !== 'get') result.unknownWrites++;
+    if (op.session) {
+      const set = sessions.get(op.process) ?? new Set<string>();
+      set.add(op.session);
+      sessions.set(op.process, set);
+    }
+    if (op.servedBy === undefined) continue;
+    const node = (perNode[op.servedBy] ??= { requests: 0, lostSessions: 0, wrongCarts: 0 });
+    node.requests++;
+    result.requests++;
+    if (op.sessionState === 'lost') {
+      node.lostSessions++;
+      result.lostSessions++;
+    }
+    if (op.type === 'ok' && op.cart && !cartMatches(model, op.cart)) {
+      node.wrongCarts++;
+      result.wrongCarts++;
+      result.wrongCartOps.push(op.index);
+    }
+  }
+  result.nodesSeen = Object.keys(perNode).sort();
+  result.sessionsByDevice = Object.fromEntries([...sessions].map(([device, set]) => [device, [...set]]));
+  return result;
+}
+
+/**
+ * cart-kept: every answer showed the cart the device built, and more than one node answered
+ * (and, after each restart, the restarted node answered again). cart-lost: some answer said
+ * lost or showed another cart. inconclusive: a single node answered everything, so the run
+ * says nothing about sharing sessions between nodes.
+ */
+export function cartVerdict(history: readonly Op[]): Verdict {
+  const analysis = analyzeCarts(history);
+  const restartsNotRevisited = history
+    .filter((op) => op.process === 'nemesis' && op.action === 'restart')
+    .filter((fault) => !history.some((op) => op.index > fault.index && deviceActions.has(op.action) && op.servedBy === fault.args?.service));
+  const metrics = {
+    requests: analysis.requests,
+    lostSessions: analysis.lostSessions,
+    wrongCarts: analysis.wrongCarts,
+    unknownWrites: analysis.unknownWrites,
+    perNode: analysis.perNode,
+  };
+  if (analysis.lostSessions > 0 || analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics };
+  if (analysis.nodesSeen.length < 2 || restartsNotRevisited.length > 0) return { observed: 'inconclusive', metrics };
+  return { observed: 'cart-kept', metrics };
+}
+
+/**
+ * separate-sessions: each device held sessions of its own (none shared with another device) and
+ * saw only its own cart. shared-session: two devices held the same session. carts-mixed: a device
+ * saw a cart its own writes do not explain.
+ */
+export function separateSessionsVerdict(history: readonly Op[]): Verdict {
+  const analysis = analyzeCarts(history);
+  const owners = new Map<string, string>();
+  let shared = false;
+  for (const [device, sessions] of Object.entries(analysis.sessionsByDevice)) {
+    for (const session of sessions) {
+      if (owners.has(session) && owners.get(session) !== device) shared = true;
+      owners.set(session, device);
+    }
+  }
+  const metrics = {
+    devices: Object.keys(analysis.sessionsByDevice).length,
+    sessionsByDevice: Object.fromEntries(Object.entries(analysis.sessionsByDevice).map(([d, s]) => [d, s.length])),
+    wrongCarts: analysis.wrongCarts,
+    lostSessions: analysis.lostSessions,
+  };
+  if (shared) return { observed: 'shared-session', metrics };
+  if (analysis.wrongCarts > 0 || analysis.lostSessions > 0) return { observed: 'carts-mixed', metrics };
+  if (metrics.devices < 2) return { observed: 'inconclusive', metrics };
+  return { observed: 'separate-sessions', metrics };
+}

@@ -1,0 +1,181 @@
+// npm run lab -- list | run <scenario…|all> | up <topology>
+import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scenarios } from '../scenarios/index.ts';
+import type { RunningTopology } from './backend.ts';
+import { findBinary, MissingBinaryError } from './binaries.ts';
+import { runsDir, startLocalTopology } from './local/backend.ts';
+import { useColor } from './logs.ts';
+import { stopAllManaged } from './processes.ts';
+import { formatOp, formatTable } from './report.ts';
+import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
+import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
+
+const usage = `session-lab: what happens to web sessions when one server becomes many
+
+Usage: npm run lab -- <command> [options]
+
+Commands:
+  list                              the scenarios and the topologies
+  run <scenario…|all> [options]     run scenarios, print what each device saw and a verdict table
+  up <topology> [options]           run a topology and keep it up; prints the balancer URL
+
+Options:
+  --backend local|compose           local processes (default) or docker compose
+  --json FILE                       (run) write the whole report, histories included, as JSON
+  --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
+  -h, --help                        this help
+
+Exit code: 0 when every scenario observed what it expected, 1 when one did not, 2 for bad usage.`;
+
+class UsageError extends Error {}
+
+const binariesByKind: Record<Topology['services'][number]['kind'], string[]> = {
+  app: [],
+  nginx: ['nginx'],
+  redis: ['redis-server'],
+  postgres: ['postgres', 'initdb'],
+};
+
+/** Fails before anything starts when a binary the topology needs is missing, naming what to install. */
+function checkBinaries(topology: Topology): void {
+  for (const service of topology.services) for (const binary of binariesByKind[service.kind]) findBinary(binary);
+}
+
+function backendStarter(backend: string, streamLogs: boolean): StartTopology {
+  if (backend === 'compose') {
+    throw new UsageError('the compose backend is not available yet: run the topology with `docker compose -f compose/<topology>.yml up`, or use --backend local');
+  }
+  if (backend !== 'local') throw new UsageError(`--backend must be local or compose (got "${backend}")`);
+  return async (topology) => {
+    checkBinaries(topology);
+    return startLocalTopology(topology, { terminal: streamLogs ? process.stdout : undefined });
+  };
+}
+
+function pickScenarios(names: string[]): Scenario[] {
+  if (names.length === 0) throw new UsageError('run needs scenario names or "all"; see `npm run lab -- list`');
+  if (names.includes('all')) return [...scenarios];
+  return names.map((name) => {
+    const found = scenarios.find((s) => s.name === name);
+    if (!found) throw new UsageError(`unknown scenario "${name}"; known: ${scenarios.map((s) => s.name).join(', ')}`);
+    return found;
+  });
+}
+
+/** Ctrl-C and SIGTERM tear the topology down before exiting; a second signal stops waiting. */
+function onSignals(getRunning: () => RunningTopology | undefined): void {
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) process.exit(code);
+    stopping = true;
+    process.stderr.write('\nstopping every service…\n');
+    void (async () => {
+      await getRunning()?.down().catch(() => {});
+      await stopAllManaged();
+      process.exit(code);
+    })();
+  };
+  process.on('SIGINT', () => stop(130));
+  process.on('SIGTERM', () => stop(143));
+}
+
+function list(): void {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  console.log('Scenarios (npm run lab -- run <name>):');
+  for (const s of scenarios) console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}] ${s.summary}`);
+  console.log('\nTopologies (npm run lab -- up <name>; compose/<name>.yml):');
+  for (const name of listTopologies()) {
+    const services = loadTopology(name).services.map((s) => s.name);
+    console.log(`  ${name.padEnd(width)}  ${services.join(', ')}`);
+  }
+}
+
+async function run(names: string[], backend: string, jsonFile: string | undefined, streamLogs: boolean): Promise<number> {
+  const chosen = pickScenarios(names);
+  const start = backendStarter(backend, streamLogs);
+  const color = useColor(process.stdout);
+  let running: RunningTopology | undefined;
+  onSignals(() => running);
+  const startedAt = new Date();
+  const results: ScenarioResult[] = [];
+  for (const scenario of chosen) {
+    console.log(`\n▶ ${scenario.name} (${scenario.topology}): ${scenario.summary}`);
+    const result = await runScenario(scenario, {
+      start,
+      onOp: (op) => console.log(formatOp(op)),
+      say: (line) => console.log(`  · ${line}`),
+      onRunning: (r) => (running = r),
+    });
+    if (result.error) console.log(`  ✗ ${result.error}`);
+    console.log(`  ${result.passed ? '✓' : '✗'} expected ${result.expected}, observed ${result.observed} (${(result.durationMs / 1000).toFixed(1)} s)`);
+    results.push(result);
+  }
+  console.log(`\n${formatTable(results, color)}`);
+  const passed = results.filter((r) => r.passed).length;
+  const totalMs = Date.now() - startedAt.getTime();
+  console.log(`\n${passed} of ${results.length} scenarios observed what they expected in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
+  if (jsonFile) {
+    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, scenarios: results };
+    await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+    console.log(`report written to ${jsonFile}`);
+  }
+  return passed === results.length ? 0 : 1;
+}
+
+async function up(name: string | undefined, backend: string): Promise<number> {
+  if (!name) throw new UsageError(`up needs a topology: ${listTopologies().join(', ')}`);
+  const topology = loadTopology(name);
+  const start = backendStarter(backend, true);
+  // A signal during start-up finds no topology yet; stopAllManaged then stops what has started.
+  const up: { running?: RunningTopology } = {};
+  onSignals(() => up.running);
+  const running = (up.running = await start(topology));
+  console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
+  console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything.\n');
+  await new Promise<never>(() => {});
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      backend: { type: 'string', default: 'local' },
+      json: { type: 'string' },
+      logs: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'list':
+      list();
+      return 0;
+    case 'run':
+      return run(rest, values.backend, values.json, values.logs);
+    case 'up':
+      return up(rest[0], values.backend);
+    default:
+      throw new UsageError(`unknown command "${command}"; commands: list, run, up`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  async (code) => {
+    await stopAllManaged();
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    await stopAllManaged();
+    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof TopologyError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);
+    process.exit(known ? 2 : 1);
+  },
+);

@@ -1,0 +1,12 @@
+import { cartVerdict } from '../runner/checkers/cart.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { buildCartAcrossRestart } from './shared-store-steps.ts';
+
+export const redisShared: Scenario = {
+  name: 'redis-shared',
+  summary: 'Two nodes sharing Redis, round robin, server_1 restarted midway: no request sees a lost session or a wrong cart.',
+  topology: 'redis-2',
+  expected: 'cart-kept',
+  run: buildCartAcrossRestart,
+  check: cartVerdict,
+};
