@@ -106,7 +106,10 @@ async function run(names: string[], backend: string, jsonFile: string | undefine
       start,
       onOp: (op) => console.log(formatOp(op)),
       say: (line) => console.log(`  · ${line}`),
-      onRunning: (r) => (running = r),
+      onRunning: (r) => {
+        running = r;
+        if (r) console.log(`  · Logs and data: ${relative(projectRoot, r.runDir)}`);
+      },
     });
     if (result.error) console.log(`  ✗ ${result.error}`);
     console.log(`  ${result.passed ? '✓' : '✗'} expected ${result.expected}, observed ${result.observed} (${(result.durationMs / 1000).toFixed(1)} s)`);
@@ -133,6 +136,7 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   onSignals(() => up.running);
   const running = (up.running = await start(topology));
   console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
+  console.log(`Logs and data: ${relative(projectRoot, running.runDir)}`);
   console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything.\n');
   await new Promise<never>(() => {});
   return 0;

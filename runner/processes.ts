@@ -18,8 +18,6 @@ export interface ManagedProcess {
 
 const live = new Set<ManagedProcess>();
 
-/** Set in the environment of every process started here: the pid of the process that owns it. */
-export const ownerVariable = 'SESSION_LAB_OWNER';
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -46,9 +44,7 @@ export interface ManagedOptions extends SpawnOptions {
 
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
   const { stopSignal = 'SIGTERM', ...spawnOptions } = options;
-  // Every process carries its owner's pid, so that a stray one can be found (tests look for them).
-  const env = { ...(spawnOptions.env ?? process.env), [ownerVariable]: String(process.pid) };
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, env, detached: true });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, detached: true });
   let running = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {

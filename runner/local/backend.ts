@@ -1,6 +1,6 @@
 // The local backend: a compose topology as local processes on loopback, with a run directory
 // for its logs and data (.lab/runs/<time>-<topology>/).
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnknownServiceError, type RunningTopology } from '../backend.ts';
 import { freePort } from '../free-port.ts';
@@ -30,11 +30,20 @@ export function startOrder(topology: Topology): string[][] {
   return levels;
 }
 
+/** Run directories kept; older ones are removed when a new run starts. */
+const keptRuns = 50;
+
+async function pruneOldRuns(): Promise<void> {
+  const runs = (await readdir(runsDir).catch(() => [] as string[])).sort();
+  await Promise.all(runs.slice(0, Math.max(0, runs.length - keptRuns + 1)).map((name) => rm(join(runsDir, name), { recursive: true, force: true })));
+}
+
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 23);
 }
 
 export async function startLocalTopology(topology: Topology, options: LocalOptions = {}): Promise<RunningTopology> {
+  await pruneOldRuns();
   const runDir = join(runsDir, `${timestamp()}-${topology.name}`);
   const logDir = join(runDir, 'logs');
   await mkdir(logDir, { recursive: true });

@@ -33,6 +33,14 @@ export interface ServiceContext {
   output(name: string): (chunk: Buffer) => void;
 }
 
+/**
+ * Each service's own directory in the run, also its working directory: whatever the process
+ * does to its title, /proc/<pid>/cwd still says which run it belongs to.
+ */
+export function serviceDir(runDir: string, name: string): string {
+  return join(runDir, 'services', name);
+}
+
 export const appEntry = join(projectRoot, 'app', 'server.ts');
 
 /**
@@ -45,7 +53,7 @@ export function localPath(spec: ServiceSpec, containerPath: string, runDir: stri
     const rest = relative(volume.target, containerPath);
     if (!rest.startsWith('..')) return join(runDir, 'volumes', volume.source, rest);
   }
-  return join(runDir, 'services', spec.name, containerPath);
+  return join(serviceDir(runDir, spec.name), containerPath);
 }
 
 async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
@@ -97,13 +105,15 @@ function appService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
   const env = localEnvironment(spec, ctx.topology, ctx.ports);
   if (env.SESSION_FILE_DIR) env.SESSION_FILE_DIR = localPath(spec, env.SESSION_FILE_DIR, ctx.runDir);
   const sink = ctx.output(spec.name);
+  const cwd = serviceDir(ctx.runDir, spec.name);
   return new ProcessService(
     spec,
     port,
     async () => {
+      await mkdir(cwd, { recursive: true });
       // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
       const managed = spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
-        cwd: projectRoot,
+        cwd,
         env: { PATH: process.env.PATH ?? '', ...env },
       });
       pipeOutput(managed, sink);
@@ -132,7 +142,7 @@ function nginxMainConfig(prefix: string): string {
 
 function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
   const port = ctx.ports.get(spec.name)!;
-  const prefix = join(ctx.runDir, 'services', spec.name);
+  const prefix = serviceDir(ctx.runDir, spec.name);
   const template = spec.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
   if (!template) throw new Error(`${spec.name}: no template mounted into /etc/nginx/templates/`);
   const confName = template.target.slice('/etc/nginx/templates/'.length, -'.template'.length);
@@ -150,6 +160,7 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
       const stdoutFile = join(prefix, 'stdout.log');
       const stdout = await open(stdoutFile, 'a');
       const managed = spawnManaged(spec.name, findBinary('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], {
+        cwd: prefix,
         stdio: ['ignore', stdout.fd, 'pipe'],
       });
       await stdout.close();
@@ -169,9 +180,11 @@ function redisService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
     dir: localPath(spec, '/data', ctx.runDir),
     appendOnly: at >= 0 && spec.command[at + 1] === 'yes',
     output: ctx.output(spec.name),
+    cwd: serviceDir(ctx.runDir, spec.name),
   });
   return wrapServer(spec, server, async () => {
     await mkdir(server.options.dir, { recursive: true });
+    await mkdir(server.options.cwd!, { recursive: true });
   });
 }
 
@@ -182,8 +195,11 @@ function postgresService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
     user: spec.environment.POSTGRES_USER || 'postgres',
     database: spec.environment.POSTGRES_DB || undefined,
     output: ctx.output(spec.name),
+    cwd: serviceDir(ctx.runDir, spec.name),
   });
-  return wrapServer(spec, server, async () => {});
+  return wrapServer(spec, server, async () => {
+    await mkdir(server.options.cwd!, { recursive: true });
+  });
 }
 
 function wrapServer(spec: ServiceSpec, server: RedisServer | PostgresServer, prepare: () => Promise<void>): LocalService {

@@ -14,6 +14,8 @@ export interface PostgresServerOptions {
   /** A database created on first start, like POSTGRES_DB (default: the user's name). */
   database?: string;
   output?: (chunk: Buffer) => void;
+  /** Working directory of the process (the lab runs each service in its own directory of the run). */
+  cwd?: string;
 }
 
 /** PostgreSQL refuses to run as root: then it runs as the `postgres` system user. */
@@ -60,6 +62,7 @@ export class PostgresServer {
     if (user) await chown(dataDir, user.uid, user.gid);
     const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', this.user, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
       ...user,
+      cwd: this.options.cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -87,6 +90,7 @@ export class PostgresServer {
     const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
     const managed = spawnManaged('postgres', findBinary('postgres'), args, {
       ...user,
+      cwd: this.options.cwd,
       stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for every pooled client to leave
       stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'],
     });

@@ -11,6 +11,8 @@ export interface RedisServerOptions {
   appendOnly?: boolean;
   /** Receives its output; without it the output is dropped. */
   output?: (chunk: Buffer) => void;
+  /** Working directory of the process (the lab runs each service in its own directory of the run). */
+  cwd?: string;
 }
 
 /** Answers when a PING gets a PONG on a fresh connection. */
@@ -47,7 +49,10 @@ export class RedisServer {
     const { port, dir, appendOnly = false, output } = this.options;
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', appendOnly ? 'yes' : 'no'];
     args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
-    const managed = spawnManaged('redis', findBinary('redis-server'), args, { stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'] });
+    const managed = spawnManaged('redis', findBinary('redis-server'), args, {
+      cwd: this.options.cwd,
+      stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'],
+    });
     if (output) {
       managed.child.stdout?.on('data', output);
       managed.child.stderr?.on('data', output);

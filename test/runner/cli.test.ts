@@ -1,0 +1,70 @@
+// The lab CLI as a user types it.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../../scenarios/index.ts';
+import { projectRoot } from '../../runner/topology.ts';
+
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'runner/cli.ts', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('npm run lab', () => {
+  it('lists every scenario and topology', async () => {
+    const { code, stdout } = await lab('list');
+    expect(code).toBe(0);
+    for (const scenario of scenarios) expect(stdout).toContain(scenario.name);
+    expect(stdout).toMatch(/redis-2\s+server_1, server_2, nginx, redis/);
+  });
+
+  it('explains itself with --help', async () => {
+    const { code, stdout } = await lab('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('run <scenario…|all>');
+  });
+
+  it.each([
+    [['run', 'nope'], 'unknown scenario "nope"; known: memory-restart'],
+    [['run'], 'run needs scenario names or "all"'],
+    [['up', 'nope'], 'unknown topology "nope"'],
+    [['run', 'memory-restart', '--backend', 'docker'], '--backend must be local or compose (got "docker")'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['run', 'all', '--colour'], "Unknown option '--colour'"],
+  ])('refuses %j with exit 2 and a clear message', async (args, message) => {
+    const { code, stderr } = await lab(...args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('runs a scenario, prints its steps and the table, and writes the JSON report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'session-lab-report-'));
+    try {
+      const { code, stdout } = await lab('run', 'memory-restart', '--json', join(dir, 'report.json'));
+      expect(code).toBe(0);
+      expect(stdout).toContain('phone     POST /cart/items apple×2 → server_1 → new → cart apple×2');
+      expect(stdout).toContain('nemesis   restart server_1');
+      expect(stdout).toContain('phone     GET /cart → server_1 → lost → cart empty');
+      expect(stdout).toMatch(/memory-restart\s+session-lost\s+session-lost\s+[\d.]+ s\s+PASS/);
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      expect(report.scenarios).toHaveLength(1);
+      expect(report.scenarios[0]).toMatchObject({ name: 'memory-restart', topology: 'memory-1', expected: 'session-lost', observed: 'session-lost', passed: true });
+      expect(report.scenarios[0].history.length).toBe(5);
+      expect(report.scenarios[0].metrics).toMatchObject({ cartBefore: 3, cartAfter: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,123 @@
+// No process the lab starts outlives the run: after success, after a failing scenario, after a
+// service that fails to start, and after Ctrl-C or SIGTERM of the runner.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryRestart } from '../../scenarios/memory-restart.ts';
+import { runsDir, startLocalTopology } from '../../runner/local/backend.ts';
+import { runScenario } from '../../runner/scenario.ts';
+import { parseTopology, projectRoot } from '../../runner/topology.ts';
+import { survivors } from '../support/survivors.ts';
+
+const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
+
+function startCli(...args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runner/cli.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const printed = async (text: string, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!output.includes(text)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never printed "${text}":\n${output}`);
+      await sleep(25);
+    }
+  };
+  clis.push(child);
+  return { child, exited, printed, output: () => output };
+}
+
+const clis: ChildProcess[] = [];
+// A test that failed midway still lets the CLI tear its topology down.
+afterEach(async () => {
+  for (const child of clis.splice(0)) {
+    if (child.exitCode !== null) continue;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+});
+
+describe('teardown', () => {
+  it('leaves nothing running after a scenario that passed', async () => {
+    let seenRunning: string[] = [];
+    const result = await runScenario(
+      {
+        ...memoryRestart,
+        async run(lab) {
+          seenRunning = survivors(lab.running.runDir);
+          await memoryRestart.run(lab);
+        },
+      },
+      { start },
+    );
+    expect(result.passed).toBe(true);
+    // server_1, nginx's master and its worker
+    expect(seenRunning).toHaveLength(3);
+    expect(survivors(result.runDir!)).toEqual([]);
+  });
+
+  it('leaves nothing running after a scenario that threw midway', async () => {
+    const result = await runScenario(
+      {
+        ...memoryRestart,
+        async run(lab) {
+          await lab.device('phone').add('apple');
+          throw new Error('the script broke');
+        },
+      },
+      { start },
+    );
+    expect([result.passed, result.observed, result.error]).toEqual([false, 'error', 'the script broke']);
+    expect(survivors(result.runDir!)).toEqual([]);
+  });
+
+  it('stops what had started when a service fails to start', async () => {
+    const compose = [
+      'services:',
+      '  server_1:',
+      '    build: .',
+      '    environment: { NODE_NAME: server_1, SESSION_SECRET: s, SESSION_STORE: mongo }',
+      '    depends_on: [redis]',
+      '  redis: { image: "redis:7" }',
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes: ["../nginx/nginx.conf.template:/etc/nginx/templates/default.conf.template:ro"]',
+      '    depends_on: [server_1]',
+    ].join('\n');
+    const topology = parseTopology('broken', `${projectRoot}/compose/broken.yml`, compose);
+    await expect(startLocalTopology(topology)).rejects.toThrow(/server_1 exited before it was ready/);
+    const run = (await readdir(runsDir)).filter((name) => name.endsWith('-broken')).sort().at(-1)!;
+    const log = await readFile(join(runsDir, run, 'logs', 'server_1.log'), 'utf8');
+    expect(log).toContain('SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")');
+    expect(survivors(join(runsDir, run))).toEqual([]);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s, `lab up` stops every service and exits %i', async (signal, code) => {
+    const cli = startCli('up', 'redis-2');
+    await cli.printed('Logs and data: ');
+    await cli.printed('Ctrl-C stops everything');
+    const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
+    // redis, server_1, server_2, nginx's master and its worker
+    expect(survivors(runDir)).toHaveLength(5);
+    cli.child.kill(signal);
+    expect(await cli.exited).toBe(code);
+    expect(survivors(runDir)).toEqual([]);
+  });
+
+  it('on Ctrl-C in the middle of `lab run`, stops every service', async () => {
+    const cli = startCli('run', 'memory-growth');
+    await cli.printed('probe     before');
+    const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
+    expect(survivors(runDir).length).toBeGreaterThan(0);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    expect(survivors(runDir)).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+// The local backend's reading of every compose file, and the one mapping it runs them through.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
+import { localEnvironment, rewriteAddresses } from '../../runner/local/address-map.ts';
+import { startOrder } from '../../runner/local/backend.ts';
+import { localPath } from '../../runner/local/services.ts';
+import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
+import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, TopologyError } from '../../runner/topology.ts';
+
+const required = ['memory-1', 'file-1', 'memory-2', 'file-2', 'redis-2', 'postgres-2'];
+
+describe('the compose topologies, as the local backend reads them', () => {
+  it('include at least the article’s six', () => {
+    expect(listTopologies()).toEqual(expect.arrayContaining(required));
+  });
+
+  it.each(listTopologies())('%s: N app nodes named server_1…server_N, one nginx, the store its name says', (name) => {
+    const topology = loadTopology(name);
+    const nodes = appServices(topology);
+    const count = Number(/-(\d+)/.exec(name)![1]);
+    expect(nodes.map((s) => s.name)).toEqual(Array.from({ length: count }, (_, i) => `server_${i + 1}`));
+    const store = name.split('-')[0];
+    for (const node of nodes) {
+      expect(node.environment).toMatchObject({ NODE_NAME: node.name, SESSION_STORE: store, PORT: '3000' });
+      expect(node.environment.SESSION_SECRET).toBe(nodes[0]!.environment.SESSION_SECRET);
+      expect(node.containerPort).toBe(3000);
+    }
+    const kinds = topology.services.map((s) => s.kind).sort();
+    const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...(store === 'redis' || store === 'postgres' ? [store] : [])].sort();
+    expect(kinds).toEqual(expectedKinds);
+    const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+    expect(nginx.environment.NGINX_UPSTREAM_SERVERS).toBe(nodes.map((n) => `server ${n.name}:3000;`).join(' '));
+    expect(nginx.dependsOn).toEqual(nodes.map((n) => n.name));
+  });
+
+  it('gives each file-store node a volume of its own', () => {
+    const [first, second] = appServices(loadTopology('file-2'));
+    const runDir = '/run';
+    const dir = (spec: typeof first) => localPath(spec!, spec!.environment.SESSION_FILE_DIR!, runDir);
+    expect(dir(first)).toBe('/run/volumes/server_1-sessions');
+    expect(dir(second)).toBe('/run/volumes/server_2-sessions');
+  });
+
+  it('rewrites service addresses to this run’s loopback ports, and the service’s own port', () => {
+    const topology = loadTopology('postgres-2');
+    const ports = new Map([['server_1', 4001], ['server_2', 4002], ['nginx', 4000], ['postgres', 4003]]);
+    const server1 = topology.services.find((s) => s.name === 'server_1')!;
+    expect(localEnvironment(server1, topology, ports)).toMatchObject({ PORT: '4001', DATABASE_URL: 'postgres://lab:lab@127.0.0.1:4003/lab' });
+    const nginx = topology.services.find((s) => s.name === 'nginx')!;
+    expect(localEnvironment(nginx, topology, ports)).toMatchObject({ NGINX_PORT: '4000', NGINX_UPSTREAM_SERVERS: 'server 127.0.0.1:4001; server 127.0.0.1:4002;' });
+    // Only whole host:port pairs: server_10 or another port is left alone.
+    expect(rewriteAddresses('server_10:3000 server_1:30001 xserver_1:3000', topology, ports)).toBe('server_10:3000 server_1:30001 xserver_1:3000');
+  });
+
+  it('starts stores before nodes and nodes before nginx', () => {
+    expect(startOrder(loadTopology('redis-2'))).toEqual([['redis'], ['server_1', 'server_2'], ['nginx']]);
+  });
+
+  it('refuses what it cannot run, naming the service', () => {
+    const text = 'services:\n  db:\n    image: mysql:8\n';
+    expect(() => parseTopology('x', '/x.yml', text)).toThrow(new TopologyError('service db: the local backend runs the app (build) and the nginx, redis and postgres images, not "mysql:8"'));
+    expect(() => loadTopology('nope')).toThrow(/unknown topology "nope"; known: file-1/);
+  });
+});
+
+describe('the nginx template', () => {
+  it('is rendered like the official image’s envsubst: defined variables only, nginx’s own left alone', () => {
+    expect(renderTemplate('listen ${NGINX_PORT}; $NGINX_PORT $remote_addr ${request_time} $cookie_lab_sid $UNSET', { NGINX_PORT: '80' })).toBe(
+      'listen 80; 80 $remote_addr ${request_time} $cookie_lab_sid $UNSET',
+    );
+  });
+
+  it.each(listTopologies())('rendered for %s passes nginx -t, with the upstreams resolvable as loopback', (name) => {
+    const topology = loadTopology(name);
+    const ports = new Map(topology.services.map((s, i) => [s.name, 40000 + i]));
+    const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+    const dir = mkdtempSync(join(tmpdir(), 'session-lab-nginx-t-'));
+    try {
+      writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(localEnvironment(nginx, topology, ports)));
+      writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid; error_log stderr; events {} http { include ${dir}/shop.conf; }\n`);
+      // The access log is /dev/stdout, which nginx reopens by path: give it a file, not a socket.
+      const stdout = openSync(join(dir, 'stdout'), 'w');
+      const check = spawnSync(findBinary('nginx'), ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { encoding: 'utf8', stdio: ['ignore', stdout, 'pipe'] });
+      closeSync(stdout);
+      expect(check.stderr).toContain('test is successful');
+      expect(check.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('findBinary', () => {
+  it('finds PostgreSQL outside PATH and says how to install what is missing', () => {
+    expect(findBinary('postgres')).toMatch(/\/postgres$/);
+    expect(() => findBinary('no-such-lab-binary')).toThrow(MissingBinaryError);
+    expect(() => findBinary('no-such-lab-binary')).toThrow('no-such-lab-binary not found: install it with `npm run setup`');
+    expect(projectRoot).toMatch(/./);
+  });
+});

@@ -1,0 +1,34 @@
+// Every scenario end to end through the local backend: real nginx, nodes, stores; the verdict
+// is what the checker read from what the devices saw.
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../../scenarios/index.ts';
+import { redisShared } from '../../scenarios/redis-shared.ts';
+import { startLocalTopology } from '../../runner/local/backend.ts';
+import { runScenario } from '../../runner/scenario.ts';
+import { survivors } from '../support/survivors.ts';
+
+const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
+
+describe('the scenarios, run for real', () => {
+  it.each(scenarios.map((s) => [s.name, s] as const))('%s observes what it expects', async (_name, scenario) => {
+    const result = await runScenario(scenario, { start });
+    expect(result.error).toBeUndefined();
+    expect(result.observed).toBe(scenario.expected);
+    expect(result.passed).toBe(true);
+    expect(result.history.length).toBeGreaterThan(0);
+    expect(survivors(result.runDir!)).toEqual([]);
+  });
+
+  it('file-round-robin reports lost sessions on both nodes', async () => {
+    const result = await runScenario(scenarios.find((s) => s.name === 'file-round-robin')!, { start });
+    const perNode = result.metrics.perNode as Record<string, { requests: number; lostSessions: number }>;
+    expect(Object.keys(perNode).sort()).toEqual(['server_1', 'server_2']);
+    for (const node of Object.values(perNode)) expect(node.lostSessions).toBeGreaterThan(0);
+  });
+
+  it('fails when the topology does not keep its promise: the shared-store steps on per-node files lose the cart', async () => {
+    const result = await runScenario({ ...redisShared, topology: 'file-2' }, { start });
+    expect(result.observed).toBe('cart-lost');
+    expect(result.passed).toBe(false);
+  });
+});
