@@ -35,7 +35,7 @@ export class Device {
   ) {
     const timeoutMs = options.timeoutMs ?? 5000;
     this.agent = new Agent({
-      connect: options.localAddress ? { localAddress: options.localAddress } : {},
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

@@ -74,10 +74,16 @@ describe('the nginx template', () => {
     );
   });
 
-  it.each(listTopologies())('rendered for %s passes nginx -t, with the upstreams resolvable as loopback', (name) => {
+  const cases = [
+    ...listTopologies().map((name) => [name, undefined] as const),
+    ['file-2', 'ip_hash;'] as const,
+    ['file-2', 'hash $cookie_lab_sid consistent;'] as const,
+  ];
+  it.each(cases)('rendered for %s with balance %j passes nginx -t, with the upstreams as loopback', (name, balance) => {
     const topology = loadTopology(name);
     const ports = new Map(topology.services.map((s, i) => [s.name, 40000 + i]));
     const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+    if (balance) nginx.environment.NGINX_BALANCE = balance;
     const dir = mkdtempSync(join(tmpdir(), 'session-lab-nginx-t-'));
     try {
       writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(localEnvironment(nginx, topology, ports)));

@@ -1,0 +1,51 @@
+// The devices' HTTP client: one cookie jar per device, an optional source address.
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Device } from '../../runner/http-client.ts';
+
+let server: Server | undefined;
+const devices: Device[] = [];
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+  server?.close();
+});
+
+/** Echoes the client's address and cookies; sets the cookies the query asks for. */
+async function echoServer(): Promise<string> {
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x');
+    const setCookies = url.searchParams.getAll('set');
+    if (setCookies.length) res.setHeader('set-cookie', setCookies);
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ address: req.socket.remoteAddress, cookie: req.headers.cookie ?? null }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+function device(name: string, url: string, localAddress?: string): Device {
+  const d = new Device(name, url, localAddress ? { localAddress } : {});
+  devices.push(d);
+  return d;
+}
+
+describe('Device', () => {
+  it('connects from the loopback address it is given, so that ip_hash sees distinct clients', async () => {
+    const url = await echoServer();
+    expect((await device('a', url, '127.0.0.2').get('/')).body).toMatchObject({ address: '127.0.0.2' });
+    expect((await device('b', url, '127.0.0.3').get('/')).body).toMatchObject({ address: '127.0.0.3' });
+  });
+
+  it('keeps its own cookies, sends them back, and forgets one the server expires', async () => {
+    const url = await echoServer();
+    const phone = device('phone', url);
+    const laptop = device('laptop', url);
+    await phone.get('/?set=lab_sid%3Ds%253Aabc.sig%3B%20Path%3D%2F%3B%20HttpOnly&set=other%3D1');
+    expect((await phone.get('/')).body).toMatchObject({ cookie: 'lab_sid=s%3Aabc.sig; other=1' });
+    expect((await laptop.get('/')).body).toMatchObject({ cookie: null });
+    await phone.get('/?set=lab_sid%3D%3B%20Expires%3DThu%2C%2001%20Jan%201970%2000%3A00%3A00%20GMT');
+    expect((await phone.get('/')).body).toMatchObject({ cookie: 'other=1' });
+  });
+});
