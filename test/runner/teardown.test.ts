@@ -55,8 +55,8 @@ describe('teardown', () => {
       { start },
     );
     expect(result.passed).toBe(true);
-    // server_1, nginx's master and its worker
-    expect(seenRunning).toHaveLength(3);
+    // server_1, nginx's master and its worker (and tsx's esbuild helper while it has no cache)
+    expect(seenRunning.length).toBeGreaterThanOrEqual(3);
     expect(survivors(result.runDir!)).toEqual([]);
   });
 
@@ -104,8 +104,8 @@ describe('teardown', () => {
     await cli.printed('Logs and data: ');
     await cli.printed('Ctrl-C stops everything');
     const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
-    // redis, server_1, server_2, nginx's master and its worker
-    expect(survivors(runDir)).toHaveLength(5);
+    // redis, server_1, server_2, nginx's master and its worker (and tsx's esbuild helpers)
+    expect(survivors(runDir).length).toBeGreaterThanOrEqual(5);
     cli.child.kill(signal);
     expect(await cli.exited).toBe(code);
     expect(survivors(runDir)).toEqual([]);
