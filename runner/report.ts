@@ -47,11 +47,13 @@ export function formatOp(op: Op): string {
   return `  ${who}${parts.join(' → ')}${outcome(op)}`;
 }
 
-/** The scalar metrics, short enough for a table cell. */
-export function keyMetrics(metrics: Record<string, unknown>): string {
+/** The metrics as k=v pairs; nested ones (per node) with dotted keys: perNode.server_1.lostSessions=3. */
+export function keyMetrics(metrics: Record<string, unknown>, prefix = ''): string {
   return Object.entries(metrics)
-    .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => {
+      if (v !== null && typeof v === 'object') return keyMetrics(v as Record<string, unknown>, `${prefix}${k}.`);
+      return `${prefix}${k}=${String(v)}`;
+    })
     .join(' ');
 }
 
