@@ -10,6 +10,12 @@ export interface ServiceControl {
   kill(): Promise<void>;
 }
 
+export interface ProbeAnswer {
+  status: number;
+  servedBy: string | undefined;
+  body: unknown;
+}
+
 /** A topology that is up, whichever backend runs it. */
 export interface RunningTopology {
   readonly topology: Topology;
@@ -17,8 +23,8 @@ export interface RunningTopology {
   readonly balancerUrl: string;
   /** Where this run keeps its logs (and, locally, its data). */
   readonly runDir: string;
-  /** An app node's own URL, bypassing the balancer (for probes such as /debug/memory). */
-  nodeUrl(service: string): string;
+  /** A GET straight to one app node, bypassing the balancer and any cookie (e.g. /debug/memory). */
+  probe(service: string, path: string): Promise<ProbeAnswer>;
   service(name: string): ServiceControl;
   /** Stops everything; safe to call more than once. */
   down(): Promise<void>;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { scenarios } from '../scenarios/index.ts';
 import type { RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
+import { checkCompose, ComposeUnavailableError, startComposeTopology } from './compose/backend.ts';
 import { runsDir, startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
@@ -44,13 +45,12 @@ function checkBinaries(topology: Topology): void {
 }
 
 function backendStarter(backend: string, streamLogs: boolean): StartTopology {
-  if (backend === 'compose') {
-    throw new UsageError('the compose backend is not available yet: run the topology with `docker compose -f compose/<topology>.yml up`, or use --backend local');
-  }
+  const terminal = streamLogs ? process.stdout : undefined;
+  if (backend === 'compose') return (topology) => startComposeTopology(topology, { terminal });
   if (backend !== 'local') throw new UsageError(`--backend must be local or compose (got "${backend}")`);
   return async (topology) => {
     checkBinaries(topology);
-    return startLocalTopology(topology, { terminal: streamLogs ? process.stdout : undefined });
+    return startLocalTopology(topology, { terminal });
   };
 }
 
@@ -95,6 +95,7 @@ function list(): void {
 async function run(names: string[], backend: string, jsonFile: string | undefined, streamLogs: boolean): Promise<number> {
   const chosen = pickScenarios(names);
   const start = backendStarter(backend, streamLogs);
+  if (backend === 'compose') await checkCompose();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
   onSignals(() => running);
@@ -131,6 +132,7 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   if (!name) throw new UsageError(`up needs a topology: ${listTopologies().join(', ')}`);
   const topology = loadTopology(name);
   const start = backendStarter(backend, true);
+  if (backend === 'compose') await checkCompose();
   // A signal during start-up finds no topology yet; stopAllManaged then stops what has started.
   const up: { running?: RunningTopology } = {};
   onSignals(() => up.running);
@@ -178,7 +180,11 @@ main(process.argv.slice(2)).then(
   },
   async (err: unknown) => {
     await stopAllManaged();
-    const known = err instanceof UsageError || err instanceof MissingBinaryError || err instanceof TopologyError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known =
+      err instanceof UsageError ||
+      err instanceof MissingBinaryError ||
+      err instanceof TopologyError ||
+      err instanceof ComposeUnavailableError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);
     process.exit(known ? 2 : 1);
   },

@@ -146,24 +146,19 @@ export class Lab {
 
   /** A GET straight to one node, bypassing the balancer and any cookie; the label names it for the checker. */
   async probe(service: string, path: string, label: string): Promise<Op> {
-    const device = new Device('probe', this.running.nodeUrl(service), { timeoutMs: 30_000 });
     const startedMs = this.history.now();
-    try {
-      const answer = await device.get(path);
-      return this.history.record({
-        process: 'probe',
-        action: 'probe',
-        args: { service, path, label },
-        type: classify(false, answer.status),
-        startedMs,
-        endedMs: this.history.now(),
-        status: answer.status,
-        servedBy: answer.servedBy,
-        value: answer.body,
-      });
-    } finally {
-      await device.close();
-    }
+    const answer = await this.running.probe(service, path);
+    return this.history.record({
+      process: 'probe',
+      action: 'probe',
+      args: { service, path, label },
+      type: classify(false, answer.status),
+      startedMs,
+      endedMs: this.history.now(),
+      status: answer.status,
+      servedBy: answer.servedBy,
+      value: answer.body,
+    });
   }
 
   /**

@@ -11,6 +11,8 @@ have nginx || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 have redis-server || missing+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 have chromium || missing+=(chromium)
+# envsubst: the tests compare the nginx template's rendering with the one the official image does.
+have envsubst || missing+=(gettext-base)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"
@@ -38,4 +40,4 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-echo "setup: ready (nginx, redis-server, postgres, chromium, npm packages)"
+echo "setup: ready (nginx, redis-server, postgres, chromium, envsubst, npm packages)"

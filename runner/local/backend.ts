@@ -4,6 +4,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnknownServiceError, type RunningTopology } from '../backend.ts';
 import { freePort } from '../free-port.ts';
+import { Device } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
 import { projectRoot, type Topology } from '../topology.ts';
 import { localService, type LocalService } from './services.ts';
@@ -92,7 +93,15 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
     topology,
     balancerUrl: `http://127.0.0.1:${ports.get(nginx.name)}`,
     runDir,
-    nodeUrl: (name) => `http://127.0.0.1:${service(name).port}`,
+    probe: async (name, path) => {
+      const device = new Device('probe', `http://127.0.0.1:${service(name).port}`, { timeoutMs: 30_000 });
+      try {
+        const { status, servedBy, body } = await device.get(path);
+        return { status, servedBy, body };
+      } finally {
+        await device.close();
+      }
+    },
     service,
     down,
   };

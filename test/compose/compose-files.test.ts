@@ -1,0 +1,159 @@
+// What can be proved here about the Docker path without a Docker engine: every compose file is
+// valid Compose, references files that exist, configures its nodes completely; the nginx template
+// renders as the official image renders it; the Dockerfile builds a small non-root image.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import draft7 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
+import { renderNginxTemplate } from '../../runner/nginx-template.ts';
+import { appServices, composeDir, listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
+
+const schema = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/compose-spec/compose-spec.json'), 'utf8')) as object;
+// The spec names its meta-schema with https and no fragment; Ajv knows draft-07 by its http URL.
+const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addMetaSchema({ ...draft7, $id: 'https://json-schema.org/draft-07/schema' });
+const validate = ajv.compile(schema);
+
+type ComposeService = { build?: { context: string; dockerfile: string }; image?: string; volumes?: string[]; ports?: string[]; healthcheck?: object };
+type ComposeFile = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+
+function composeFile(name: string): ComposeFile {
+  return parse(readFileSync(join(composeDir, `${name}.yml`), 'utf8'), { merge: true }) as ComposeFile;
+}
+
+describe.each(listTopologies())('compose/%s.yml', (name) => {
+  it('is valid against the official Compose Specification schema', () => {
+    // The schema validates the file as Compose reads it: merge keys resolved.
+    const valid = validate(composeFile(name));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('references files that exist: the build context, the Dockerfile, the nginx template', () => {
+    const file = composeFile(name);
+    for (const [service, spec] of Object.entries(file.services)) {
+      if (spec.build) {
+        const context = resolve(composeDir, spec.build.context);
+        expect(statSync(context).isDirectory(), service).toBe(true);
+        expect(existsSync(join(context, spec.build.dockerfile)), `${service} dockerfile`).toBe(true);
+        expect(existsSync(join(context, '.dockerignore'))).toBe(true);
+      }
+      for (const volume of spec.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('.')) expect(existsSync(resolve(composeDir, source)), `${service}: ${source}`).toBe(true);
+        else expect(Object.keys(file.volumes ?? {}), `${service}: named volume ${source} declared`).toContain(source);
+      }
+    }
+  });
+
+  it('configures every app node completely, with the same secret, and publishes only nginx on 8080', () => {
+    const topology = loadTopology(name);
+    const file = composeFile(name);
+    const secrets = new Set<string>();
+    for (const node of appServices(topology)) {
+      // The app's own parser: a missing or bad variable would stop the container at start-up.
+      const config = loadConfig(node.environment);
+      expect(config.nodeName).toBe(node.name);
+      expect(config.trustProxy).toBe(1);
+      secrets.add(node.environment.SESSION_SECRET!);
+    }
+    expect(secrets.size).toBe(1);
+    const published = Object.entries(file.services).filter(([, s]) => s.ports?.length);
+    expect(published.map(([n, s]) => [n, s.ports])).toEqual([['nginx', ['8080:80']]]);
+  });
+
+  it('pins every image tag, gives stores a healthcheck and a named volume, and makes nodes wait for them', () => {
+    const file = composeFile(name);
+    for (const [service, spec] of Object.entries(file.services)) {
+      // A release, never latest (PostgreSQL numbers its releases major.minor).
+      if (spec.image) expect(spec.image, service).toMatch(/^[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
+      if (spec.image?.startsWith('redis') || spec.image?.startsWith('postgres')) {
+        expect(spec.healthcheck, service).toBeDefined();
+        expect(spec.volumes?.[0], service).toMatch(/^[a-z-]+-data:\//);
+      }
+    }
+    const store = loadTopology(name).services.find((s) => s.kind === 'redis' || s.kind === 'postgres');
+    for (const node of appServices(loadTopology(name))) {
+      if (store) expect(node.dependsOn).toEqual([store.name]);
+    }
+    const raw = readFileSync(join(composeDir, `${name}.yml`), 'utf8');
+    if (store) expect(raw).toMatch(new RegExp(`${store.name}:\\n\\s+condition: service_healthy`));
+  });
+});
+
+describe('the schema check', () => {
+  it('refuses what Compose would refuse', () => {
+    expect(validate({ services: { web: { image: 'nginx', restart_policy: 'always' } } })).toBe(false);
+    expect(validate({ services: { web: { depends_on: { db: { condition: 'service_ready' } } } } })).toBe(false);
+  });
+});
+
+describe('the topologies together', () => {
+  it('have a Redis without persistence and one with an append-only file', () => {
+    const appendOnly = (name: string) => loadTopology(name).services.find((s) => s.kind === 'redis')!.command.join(' ');
+    expect(appendOnly('redis-2')).toContain('--appendonly no');
+    expect(appendOnly('redis-2-aof')).toContain('--appendonly yes');
+  });
+
+  it('give file-store nodes separate volumes', () => {
+    const file = composeFile('file-2');
+    expect(file.services.server_1!.volumes).toEqual(['server_1-sessions:/var/lib/session-lab/sessions']);
+    expect(file.services.server_2!.volumes).toEqual(['server_2-sessions:/var/lib/session-lab/sessions']);
+  });
+});
+
+describe('the nginx template in the official image', () => {
+  it.each(listTopologies())('%s: renders exactly as the image’s envsubst step does', (name) => {
+    const nginx = loadTopology(name).services.find((s) => s.kind === 'nginx')!;
+    const template = join(projectRoot, 'nginx', 'nginx.conf.template');
+    // The image's 20-envsubst-on-templates.sh: envsubst over "${VAR} …" for every defined variable.
+    const env = { ...nginx.environment, PATH: process.env.PATH ?? '', HOSTNAME: 'nginx', NGINX_VERSION: '1.28.0' };
+    const defined = Object.keys(env).map((k) => `\${${k}}`).join(' ');
+    const byEnvsubst = execFileSync('envsubst', [defined], { input: readFileSync(template), env, encoding: 'utf8' });
+    expect(renderNginxTemplate(env, template)).toBe(byEnvsubst);
+    expect(byEnvsubst).toContain('server server_1:3000;');
+    expect(byEnvsubst).toContain('$upstream_addr');
+    expect(byEnvsubst).toContain('$cookie_lab_sid');
+    expect(byEnvsubst).not.toMatch(/\$\{?NGINX_/);
+  });
+});
+
+describe('compose/app.Dockerfile', () => {
+  const dockerfile = readFileSync(join(composeDir, 'app.Dockerfile'), 'utf8');
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const final = stages.at(-1)!;
+
+  it('is multi-stage on a pinned Node LTS slim image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage).toMatch(/^node:(2[02468])\.\d+\.\d+-[a-z]+-slim\b/);
+  });
+
+  it('runs as a non-root user, with a HEALTHCHECK on /healthz and the compiled app', () => {
+    expect(final).toMatch(/^USER node$/m);
+    expect(final.indexOf('USER node')).toBeGreaterThan(final.lastIndexOf('RUN '));
+    expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
+    expect(final).toMatch(/^CMD \["node", .*"dist\/app\/server\.js"\]$/m);
+  });
+
+  it('keeps dev dependencies, tests and sources out of the final stage', () => {
+    expect(final).toContain('npm ci --omit=dev');
+    expect(final).not.toMatch(/COPY (app|test|runner|scenarios)\b/);
+    const ignore = readFileSync(join(projectRoot, '.dockerignore'), 'utf8');
+    expect(ignore.split('\n')).toContain('*');
+    expect(ignore).not.toMatch(/^!(test|runner|node_modules)/m);
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).not.toEqual(expect.arrayContaining(['tsx']));
+    expect(Object.keys(pkg.dependencies)).not.toContain('vitest');
+  });
+
+  it('builds its stage from files the .dockerignore lets through', () => {
+    for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'app']) {
+      expect(dockerfile).toContain(copied);
+      expect(existsSync(join(dirname(composeDir), copied))).toBe(true);
+    }
+  });
+});
