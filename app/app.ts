@@ -3,6 +3,9 @@ import type { Config } from './config.ts';
 import { HttpError } from './errors.ts';
 import { stdoutLog, type Log } from './log.ts';
 import { errorHandler, requestLog, servedBy } from './request-log.ts';
+import { authenticate } from './auth/authenticate.ts';
+import type { Auth } from './auth/index.ts';
+import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/cart.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { healthzRoutes } from './routes/healthz.ts';
@@ -13,8 +16,8 @@ import type { OpenedStore } from './stores/index.ts';
 
 export const bodyLimitBytes = 16 * 1024;
 
-/** The shop: one Express app per node, around a store that is already open. */
-export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Log = stdoutLog): Express {
+/** The shop: one Express app per node, around a store that is already open (and the login tables, when DATABASE_URL is set). */
+export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Log = stdoutLog, auth?: Auth): Express {
   const app = express();
   app.disable('x-powered-by');
   // Cart answers change with every request; a 304 would hide which node answered.
@@ -29,8 +32,9 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   app.use(healthzRoutes(config, opened, probe, log), debugRoutes(config, opened, probe));
 
   app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, persistNewSession);
+  if (auth) app.use(authenticate(config, auth));
   app.use(express.json({ limit: bodyLimitBytes }));
-  app.use(pageRoutes(config), sessionRoutes(config), cartRoutes(config));
+  app.use(pageRoutes(config, auth), sessionRoutes(config), cartRoutes(config, auth), authRoutes(config, auth));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(config, log));
   return app;

@@ -21,6 +21,10 @@ export interface Config {
   databaseUrl: string | undefined;
   trustProxy: TrustProxy;
   cookieSecure: boolean | 'auto';
+  /** Lifetime of a login (a session token); login is on whenever databaseUrl is set. */
+  sessionTokenTtlSeconds: number;
+  /** Whether each use of a token extends it by the TTL. */
+  sessionTokenSliding: boolean;
 }
 
 /** A bad or missing variable; its message is the single line printed at start-up. */
@@ -145,6 +149,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
     trustProxy: parseTrustProxy(env),
     cookieSecure: parseCookieSecure(env),
+    sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
+    sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
   };
   return Object.freeze(config);
 }

@@ -1,10 +1,18 @@
 // Every error the shop answers with, one entry each: a code clients can match on, its HTTP
-// status, and a default message. Input problems are 4xx, a store that cannot answer is 503;
-// 500 is kept for bugs.
+// status, and a default message. Input problems are 4xx (401 for a login that does not hold),
+// a store that cannot answer is 503; 500 is kept for bugs.
 export const errorCatalog = {
   bad_json: { status: 400, message: 'the request body is not valid JSON' },
   invalid_field: { status: 400, message: 'a field is missing or invalid' },
   not_found: { status: 404, message: 'no such route' },
+  unauthenticated: { status: 401, message: 'log in first' },
+  unknown_session: { status: 401, message: 'unknown session token' },
+  session_expired: { status: 401, message: 'session expired' },
+  session_revoked: { status: 401, message: 'session revoked' },
+  invalid_credentials: { status: 401, message: 'wrong username or password' },
+  login_unavailable: { status: 404, message: 'login needs DATABASE_URL (PostgreSQL); this node runs without it' },
+  username_taken: { status: 409, message: 'that username is taken' },
+  too_many_attempts: { status: 429, message: 'too many failed logins; wait a minute and try again' },
   body_too_large: { status: 413, message: 'the request body is larger than the limit' },
   unsupported_media_type: { status: 415, message: 'the request body must be application/json' },
   store_unavailable: { status: 503, message: 'the session store is not answering; try again shortly' },

@@ -6,7 +6,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openAuth, type Auth } from './auth/index.ts';
+import { ConfigError, loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError, stdoutLog, type Log } from './log.ts';
 import { openStore } from './stores/index.ts';
 
@@ -22,16 +23,20 @@ export interface RunningNode {
 
 export async function startServer(config: Readonly<Config>, log: Log = stdoutLog, signal?: AbortSignal): Promise<RunningNode> {
   const opened = await openStore(config, log, signal);
-  const app = createApp(config, opened, log);
-  const server: Server = app.listen(config.port);
+  let auth: Auth | undefined;
+  let server: Server;
   try {
+    auth = config.databaseUrl ? await openAuth(config, log, signal) : undefined;
+    server = createApp(config, opened, log, auth).listen(config.port);
     await once(server, 'listening');
   } catch (err) {
+    await auth?.close();
     await opened.close();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
-  log(`${config.nodeName} listening on port ${port}, ${opened.kind} session store at ${opened.target}`);
+  const login = auth ? `, login on (users and tokens at ${redactUrl(config.databaseUrl!)})` : ', login off (no DATABASE_URL)';
+  log(`${config.nodeName} listening on port ${port}, ${opened.kind} session store at ${opened.target}${login}`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -45,6 +50,7 @@ export async function startServer(config: Readonly<Config>, log: Log = stdoutLog
       clearInterval(idleSweep);
       clearTimeout(deadline);
       await opened.close().catch((err) => log(`${config.nodeName} closing the store: ${describeError(err)}`));
+      await auth?.close().catch((err) => log(`${config.nodeName} closing the login database: ${describeError(err)}`));
       log(`${config.nodeName} stopped`);
     })();
     return closing;

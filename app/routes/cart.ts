@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { saveSession, type CartLine } from '../session.ts';
@@ -21,7 +22,7 @@ export function parseQty(value: unknown): number {
   return value;
 }
 
-function jsonBody(req: Request): Record<string, unknown> {
+export function jsonBody(req: Request): Record<string, unknown> {
   if (!req.is('application/json')) throw new HttpError('unsupported_media_type');
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -42,34 +43,52 @@ export function addToCart(cart: readonly CartLine[], sku: string, qty: number): 
   return line ? cart.map((l) => (l.sku === sku ? { sku, qty: l.qty + qty } : l)) : [...cart, { sku, qty }];
 }
 
-/** The anonymous cart, kept in the session. */
-export function cartRoutes(config: Readonly<Config>): Router {
+/**
+ * The cart: in the session for an anonymous visitor (lost with the session), in the database for
+ * a logged-in user (the same on every device and every node).
+ */
+export function cartRoutes(config: Readonly<Config>, auth: Auth | undefined): Router {
   const router = Router();
-  const cartOf = (req: Request) => ({ node: config.nodeName, items: req.session.cart ?? [] });
 
-  router.get('/cart', (req, res) => {
-    res.json(cartOf(req));
-  });
+  const answer = async (req: Request, res: Response) => {
+    const session = res.locals.userSession;
+    if (session && auth) res.json({ node: config.nodeName, user: session.username, items: await auth.store.cart(session.userId) });
+    else res.json({ node: config.nodeName, items: req.session.cart ?? [] });
+  };
+
+  router.get('/cart', answer);
 
   router.post('/cart/items', async (req, res) => {
     const body = jsonBody(req);
     const sku = parseSku(body.sku);
     const qty = parseQty(body.qty);
-    req.session.cart = addToCart(req.session.cart ?? [], sku, qty);
-    await saveSession(req);
-    res.json(cartOf(req));
+    const session = res.locals.userSession;
+    if (session && auth) {
+      if (!(await auth.store.addToCart(session.userId, sku, qty, maxQtyPerLine, maxCartLines))) {
+        throw new HttpError('invalid_field', `a cart holds at most ${maxCartLines} different skus and ${maxQtyPerLine} of one`, 'qty');
+      }
+    } else {
+      req.session.cart = addToCart(req.session.cart ?? [], sku, qty);
+      await saveSession(req);
+    }
+    await answer(req, res);
   });
 
   // Idempotent: removing a sku that is not in the cart answers the cart as it is, so a client
   // that retries a delete whose answer it never saw gets the same result.
   router.delete('/cart/items/:sku', async (req, res) => {
     const sku = parseSku(req.params.sku);
-    const cart = req.session.cart ?? [];
-    if (cart.some((l) => l.sku === sku)) {
-      req.session.cart = cart.filter((l) => l.sku !== sku);
-      await saveSession(req);
+    const session = res.locals.userSession;
+    if (session && auth) {
+      await auth.store.removeFromCart(session.userId, sku);
+    } else {
+      const cart = req.session.cart ?? [];
+      if (cart.some((l) => l.sku === sku)) {
+        req.session.cart = cart.filter((l) => l.sku !== sku);
+        await saveSession(req);
+      }
     }
-    res.json(cartOf(req));
+    await answer(req, res);
   });
 
   return router;

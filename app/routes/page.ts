@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Router } from 'express';
+import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { sessionTag } from '../log.ts';
 
@@ -10,16 +11,23 @@ function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-/** GET /: the shop page, with the serving node, the session state and the cart filled in. */
-export function pageRoutes(config: Readonly<Config>): Router {
+/** GET /: the shop page, with the serving node, the session state, the cart and, when logged in, the user's devices. */
+export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
+    const session = res.locals.userSession;
+    const loggedIn = session && auth;
     const state = {
       node: config.nodeName,
       store: config.sessionStore,
       sessionState: res.locals.sessionState,
       sessionTag: sessionTag(req.sessionID),
-      cart: req.session.cart ?? [],
+      loginAvailable: auth !== undefined,
+      user: loggedIn ? session.username : null,
+      cart: loggedIn ? await auth.store.cart(session.userId) : (req.session.cart ?? []),
+      devices: loggedIn
+        ? (await auth.store.activeSessions(session.userId)).map((s) => ({ id: s.id, device: s.device, createdWith: s.createdWith, lastSeenAt: s.lastSeenAt, current: s.id === session.id }))
+        : [],
     };
     res.type('html').send(template.replace('{{PAGE_STATE}}', () => scriptSafeJson(state)));
   });

@@ -1,26 +1,16 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
-import pg from 'pg';
 import { redactUrl, type Config } from '../config.ts';
+import { createPool } from '../db.ts';
 import { describeError, type Log } from '../log.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const PgStore = connectPgSimple(session);
-const timeoutMs = 1000;
 
-// connect-pg-simple on a pg Pool. Connection and query deadlines make an outage answer 503
-// within about a second; the pool opens new connections by itself when PostgreSQL returns.
+// connect-pg-simple on its own pool (see createPool for the deadlines that make outages fail fast).
 export async function openPostgresStore(config: Readonly<Config>, log: Log): Promise<OpenedStore> {
   const target = redactUrl(config.databaseUrl!);
-  const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
-    max: 10,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    idleTimeoutMillis: 10_000,
-  });
-  // Idle connections die when PostgreSQL restarts; without a listener that would crash the node.
-  pool.on('error', (err) => log(`postgres at ${target}: idle connection lost: ${describeError(err)}`));
+  const pool = createPool(config.databaseUrl!, log);
   const store = new PgStore({
     pool,
     tableName: 'session',

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 3600,
       trustProxy: false,
       cookieSecure: false,
+      sessionTokenTtlSeconds: 7 * 24 * 3600,
+      sessionTokenSliding: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -40,6 +42,8 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://lab:pw@postgres:5432/lab',
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
       COOKIE_SECURE: 'true',
+      SESSION_TOKEN_TTL_SECONDS: '120',
+      SESSION_TOKEN_SLIDING: 'on',
     });
     expect(config).toEqual({
       nodeName: 'server_2',
@@ -52,6 +56,8 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://lab:pw@postgres:5432/lab',
       trustProxy: ['loopback', '10.0.0.0/8'],
       cookieSecure: true,
+      sessionTokenTtlSeconds: 120,
+      sessionTokenSliding: true,
     });
   });
 
@@ -78,6 +84,8 @@ describe('loadConfig', () => {
     [{ ...base, DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgres: or postgresql:// URL'],
     [{ ...base, TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count'],
     [{ ...base, COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE must be true, false or auto (got "maybe")'],
+    [{ ...base, SESSION_TOKEN_TTL_SECONDS: '-5' }, 'SESSION_TOKEN_TTL_SECONDS must be an integer from 1'],
+    [{ ...base, SESSION_TOKEN_SLIDING: 'sometimes' }, 'SESSION_TOKEN_SLIDING must be true or false (got "sometimes")'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(errorOf(env)).toContain(message);
   });

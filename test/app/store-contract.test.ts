@@ -115,7 +115,8 @@ describe('start-up', () => {
     url.password = 'hunter2'; // the test server trusts any password
     const node = await startTestNode({ SESSION_STORE: 'postgres', DATABASE_URL: url.toString() });
     const line = node.logs.find((l) => l.includes('listening'));
-    expect(line).toMatch(/^server_1 listening on port \d+, postgres session store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
+    const target = 'postgres:\\/\\/postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+\\/postgres';
+    expect(line).toMatch(new RegExp(`^server_1 listening on port \\d+, postgres session store at ${target}, login on \\(users and tokens at ${target}\\)$`));
     expect(node.logs.join('\n')).not.toContain('hunter2');
   });
 });
