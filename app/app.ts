@@ -32,9 +32,11 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   app.use(healthzRoutes(config, opened, probe, log), debugRoutes(config, opened, probe));
 
   app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, persistNewSession);
+  // The page shows a stale login as a notice; every other route refuses it with 401.
+  app.use(pageRoutes(config, auth, auth ? authenticate(config, auth, true) : undefined));
   if (auth) app.use(authenticate(config, auth));
   app.use(express.json({ limit: bodyLimitBytes }));
-  app.use(pageRoutes(config, auth), sessionRoutes(config), cartRoutes(config, auth), authRoutes(config, auth));
+  app.use(sessionRoutes(config), cartRoutes(config, auth), authRoutes(config, auth));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(config, log));
   return app;

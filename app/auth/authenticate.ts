@@ -9,6 +9,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     /** The logged-in user's session row, when the request carried a valid token. */
     userSession?: UserSession;
+    /** Why the request's token was set aside (lenient checks only): the page says so. */
+    loginNotice?: string;
   }
 }
 
@@ -30,15 +32,18 @@ export function clearTokenCookie(res: Response): void {
 /**
  * Checks the request's token against the database on every request, on every node: no cache, so
  * a revocation takes effect everywhere at once. A token that does not hold answers 401 with its
- * reason (expired, revoked, unknown), and its cookie is cleared.
+ * reason (expired, revoked, unknown), and its cookie is cleared. Lenient (for the HTML page): the
+ * request goes on as anonymous, with the reason in res.locals.loginNotice.
  */
-export function authenticate(_config: Readonly<Config>, auth: Auth): RequestHandler {
+export function authenticate(_config: Readonly<Config>, auth: Auth, lenient = false): RequestHandler {
   return async (req, res, next) => {
     const token = requestToken(req);
     if (token === undefined) return next();
     const refuse = (code: 'unknown_session' | 'session_expired' | 'session_revoked') => {
       clearTokenCookie(res);
-      next(new HttpError(code));
+      if (!lenient) return next(new HttpError(code));
+      res.locals.loginNotice = new HttpError(code).message;
+      next();
     };
     if (!isWellFormedToken(token)) return refuse('unknown_session');
     let session: UserSession | undefined;

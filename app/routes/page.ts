@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { sessionTag } from '../log.ts';
@@ -12,9 +12,9 @@ function scriptSafeJson(value: unknown): string {
 }
 
 /** GET /: the shop page, with the serving node, the session state, the cart and, when logged in, the user's devices. */
-export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined): Router {
+export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined, authenticate: RequestHandler | undefined): Router {
   const router = Router();
-  router.get('/', async (req, res) => {
+  router.get('/', ...(authenticate ? [authenticate] : []), async (req, res) => {
     const session = res.locals.userSession;
     const loggedIn = session && auth;
     const state = {
@@ -23,6 +23,7 @@ export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined): Ro
       sessionState: res.locals.sessionState,
       sessionTag: sessionTag(req.sessionID),
       loginAvailable: auth !== undefined,
+      loginNotice: res.locals.loginNotice ?? null,
       user: loggedIn ? session.username : null,
       cart: loggedIn ? await auth.store.cart(session.userId) : (req.session.cart ?? []),
       devices: loggedIn

@@ -119,3 +119,25 @@ describe('when redis hangs (accepts connections, answers nothing)', () => {
     expect((await shopper.get('/cart')).body).toEqual({ node: 'server_1', items: [{ sku: 'apple', qty: 1 }] });
   });
 });
+
+describe('when the login database goes away', () => {
+  it('answers token checks and logins with 503 within about a second, never 500, and recovers', async () => {
+    const server = (await ownServer('postgres')) as PostgresServer;
+    const node = await startTestNode({ DATABASE_URL: server.url });
+    const phone = node.device('phone');
+    expect((await phone.post('/signup', { username: 'ada', password: 'correct horse' })).status).toBe(201);
+    await server.stop();
+    for (const call of [() => phone.get('/me'), () => node.device('other').post('/login', { username: 'ada', password: 'correct horse' })]) {
+      const answer = await timed(call);
+      expect([answer.status, (answer.body as { error: string }).error]).toEqual([503, 'store_unavailable']);
+      expect(answer.ms).toBeLessThan(1500);
+    }
+    await server.start();
+    const deadline = Date.now() + 10_000;
+    while ((await phone.get('/me')).status !== 200) {
+      if (Date.now() > deadline) throw new Error('login did not recover');
+      await sleep(100);
+    }
+    expect(node.logs.join('\n')).not.toContain('unexpected error');
+  });
+});

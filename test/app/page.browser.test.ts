@@ -1,5 +1,6 @@
 // The shop page in a real browser: add to cart, reload, the item and the serving node are there.
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openBrowser } from '../support/browser.ts';
 import { startTestNode } from '../support/test-node.ts';
 
@@ -13,7 +14,7 @@ describe('the shop page in Chromium', () => {
   it('adds an item to the cart, and after a reload shows it and the node that served the page', async () => {
     const node = await startTestNode({ NODE_NAME: 'server_7' });
     browser = await openBrowser();
-    const page = await browser.context.newPage();
+    const page = await browser.newDevice();
     await page.goto(node.url + '/');
     await expect.poll(() => page.textContent('#node')).toBe('server_7');
     expect(await page.textContent('#state')).toBe('new');
@@ -28,5 +29,38 @@ describe('the shop page in Chromium', () => {
 
     await Promise.all([page.waitForEvent('load'), page.click('[data-testid="remove-apple"]')]);
     expect(await page.isVisible('#empty')).toBe(true);
+  });
+});
+
+describe('the account part of the page in Chromium', () => {
+  it('signs up, shows the user and this device, logs in a second device, and revokes it from the first', async () => {
+    const node = await startTestNode({ DATABASE_URL: inject('databaseUrl') });
+    browser = await openBrowser();
+    const username = `page-${randomBytes(3).toString('hex')}`;
+    const first = await browser.newDevice();
+    await first.goto(node.url + '/');
+    await first.fill('input[name=username]', username);
+    await first.fill('input[name=password]', 'correct horse battery');
+    await Promise.all([first.waitForEvent('load'), first.click('[data-testid="signup"]')]);
+    expect(await first.textContent('#username')).toBe(username);
+    expect(await first.locator('#devices li').count()).toBe(1);
+
+    const other = await browser.newDevice();
+    await other.goto(node.url + '/');
+    await other.fill('input[name=username]', username);
+    await other.fill('input[name=password]', 'correct horse battery');
+    await Promise.all([other.waitForEvent('load'), other.click('[data-testid="login"]')]);
+    expect(await other.textContent('#username')).toBe(username);
+
+    await first.reload();
+    const devices = first.locator('#devices li');
+    expect(await devices.count()).toBe(2);
+    const otherDevice = devices.filter({ hasNotText: 'this device' });
+    await Promise.all([first.waitForEvent('load'), otherDevice.locator('button').click()]);
+    expect(await first.locator('#devices li').count()).toBe(1);
+
+    await other.reload();
+    expect(await other.isVisible('#login-form')).toBe(true);
+    expect(await other.textContent('#login-notice')).toBe('You were logged out: session revoked. Log in again.');
   });
 });

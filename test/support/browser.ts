@@ -1,8 +1,5 @@
 // Debian's Chromium, headless, driven by playwright-core (never a downloaded browser).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { findBinary } from '../../runner/binaries.ts';
 
 const chromiumFlags = [
@@ -15,19 +12,16 @@ const chromiumFlags = [
   '--no-first-run',
 ];
 
-/** A browser with an empty profile of its own; close() removes it. */
-export async function openBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'session-lab-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: findBinary('chromium'),
-    headless: true,
-    args: chromiumFlags,
-  });
+/**
+ * A browser started on an empty profile (playwright-core gives it a fresh temporary
+ * --user-data-dir and removes it on close). Each newDevice() is its own context: its own cookie
+ * jar, like another device.
+ */
+export async function openBrowser(): Promise<{ browser: Browser; newDevice(): Promise<Page>; close(): Promise<void> }> {
+  const browser = await chromium.launch({ executablePath: findBinary('chromium'), headless: true, args: chromiumFlags });
   return {
-    context,
-    close: async () => {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    browser,
+    newDevice: async () => (await browser.newContext()).newPage(),
+    close: () => browser.close(),
   };
 }
