@@ -25,6 +25,8 @@ export interface Op {
   session?: string;
   /** The cart the answer showed. */
   cart?: CartLine[];
+  /** The logged-in user the answer was for, if any. */
+  user?: string;
   /** Anything else the answer carried (probe figures, counts). */
   value?: unknown;
   error?: string;

@@ -19,6 +19,14 @@ export function classify(isWrite: boolean, status: number | undefined): OpType {
   return isWrite ? 'info' : 'fail';
 }
 
+/** The user an answer speaks for: `user` in cart answers, `user.username` in login answers. */
+function userOf(body: unknown): string | undefined {
+  const user = (body as { user?: unknown } | null)?.user;
+  if (typeof user === 'string') return user;
+  const name = (user as { username?: unknown } | null | undefined)?.username;
+  return typeof name === 'string' ? name : undefined;
+}
+
 function cartOf(body: unknown): CartLine[] | undefined {
   const items = (body as { items?: unknown } | null)?.items;
   return Array.isArray(items) ? (items as CartLine[]) : undefined;
@@ -33,28 +41,42 @@ export function cookieSessionTag(cookieValue: string | undefined): string | unde
   return sessionTag(signed.slice(0, signed.lastIndexOf('.')));
 }
 
+export interface LabDeviceOptions extends DeviceOptions {
+  /**
+   * Send the login token as `Authorization: Bearer` (an app rather than a browser): unlike a
+   * cookie, the token stays with the device after a 401, so every later request shows its fate.
+   */
+  bearer?: boolean;
+}
+
 export class LabDevice {
+  private bearerToken: string | undefined;
+
   constructor(
     private readonly device: Device,
     private readonly history: History,
+    private readonly bearer = false,
   ) {}
 
   get name(): string {
     return this.device.name;
   }
 
-  /** The device's session tag right now. */
-  get session(): string | undefined {
+  /** The tag of the session id the device holds right now. */
+  get sessionTag(): string | undefined {
     return cookieSessionTag(this.device.cookie(sessionCookieName));
   }
 
-  private async perform(action: string, method: string, path: string, body?: unknown, args?: Record<string, unknown>): Promise<Op> {
+  /** Sends one request and records it; keepBody keeps a successful answer's body in the history too. */
+  private async perform(action: string, method: string, path: string, body?: unknown, args?: Record<string, unknown>, keepBody = false): Promise<Op> {
     const startedMs = this.history.now();
     const isWrite = method !== 'GET';
     let answer: Answer | undefined;
     let error: string | undefined;
     try {
-      answer = await this.device.send(method, path, body);
+      answer = await this.device.send(method, path, body, this.bearerToken ? { authorization: `Bearer ${this.bearerToken}` } : {});
+      const token = (answer.body as { token?: unknown } | null)?.token;
+      if (this.bearer && typeof token === 'string') this.bearerToken = token;
     } catch (err) {
       error = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
     }
@@ -68,10 +90,11 @@ export class LabDevice {
       status: answer?.status,
       servedBy: answer?.servedBy,
       sessionState: answer?.sessionState,
-      session: this.session,
+      session: this.sessionTag,
       cart: cartOf(answer?.body),
+      user: userOf(answer?.body),
       ...(error ? { error } : {}),
-      ...(answer && !(answer.status >= 200 && answer.status < 300) ? { value: answer.body } : {}),
+      ...(answer && (!(answer.status >= 200 && answer.status < 300) || keepBody) ? { value: answer.body } : {}),
     });
   }
 
@@ -90,6 +113,41 @@ export class LabDevice {
   /** Any GET, e.g. /healthz with this device's cookie: the store looks the session up, none is created. */
   get(path: string): Promise<Op> {
     return this.perform('get', 'GET', path, undefined, { path });
+  }
+
+  /** GET /session: the express session id this device holds (recorded as a tag, like every op's). */
+  session(): Promise<Op> {
+    return this.perform('session', 'GET', '/session');
+  }
+
+  // The device logs in under its own name as the device label, so that another device can revoke it by name.
+  signup(username: string, password: string): Promise<Op> {
+    return this.perform('signup', 'POST', '/signup', { username, password, device: this.name }, { username }, true);
+  }
+
+  login(username: string, password: string): Promise<Op> {
+    return this.perform('login', 'POST', '/login', { username, password, device: this.name }, { username }, true);
+  }
+
+  me(): Promise<Op> {
+    return this.perform('me', 'GET', '/me');
+  }
+
+  logout(): Promise<Op> {
+    return this.perform('logout', 'POST', '/logout');
+  }
+
+  logoutAll(): Promise<Op> {
+    return this.perform('logout-all', 'POST', '/logout-all', undefined, undefined, true);
+  }
+
+  /** Revokes, from this device, the session of the device logged in under that name. */
+  async revokeDevice(deviceName: string): Promise<Op> {
+    const listed = await this.perform('list-sessions', 'GET', '/me/sessions', undefined, undefined, true);
+    const sessions = (listed.value as { sessions?: { id: string; device: string }[] } | undefined)?.sessions ?? [];
+    const target = sessions.find((s) => s.device === deviceName);
+    if (!target) throw new Error(`${this.name} sees no session of a device named ${deviceName}`);
+    return this.perform('revoke', 'DELETE', `/me/sessions/${target.id}`, undefined, { device: deviceName, sessionId: target.id });
   }
 
   /** The lab_sid cookie this device sends. */
@@ -122,11 +180,12 @@ export class Lab {
     return appServices(this.running.topology).map((s) => s.name);
   }
 
-  /** A client with its own cookie jar (and, optionally, its own loopback source address). */
-  device(name: string, options: DeviceOptions = {}): LabDevice {
-    const device = new Device(name, this.running.balancerUrl, options);
+  /** A client with its own cookie jar (and, optionally, its own loopback source address, or a bearer token). */
+  device(name: string, options: LabDeviceOptions = {}): LabDevice {
+    const { bearer, ...deviceOptions } = options;
+    const device = new Device(name, this.running.balancerUrl, deviceOptions);
     this.devices.push(device);
-    return new LabDevice(device, this.history);
+    return new LabDevice(device, this.history, bearer);
   }
 
   note(text: string): void {
@@ -199,10 +258,11 @@ export class Lab {
     return { op, cookies };
   }
 
-  /** Waiting on purpose (a TTL to pass), never for readiness. */
-  async wait(ms: number, why: string): Promise<void> {
-    this.note(`waiting ${ms} ms: ${why}`);
+  /** Waiting on purpose (a TTL to pass), never for readiness; recorded, since checkers may need to know when. */
+  async wait(ms: number, why: string): Promise<Op> {
+    const startedMs = this.history.now();
     await sleep(ms);
+    return this.history.record({ process: 'lab', action: 'wait', args: { ms, why }, type: 'ok', startedMs, endedMs: this.history.now() });
   }
 
   async close(): Promise<void> {

@@ -9,22 +9,25 @@ export function formatCart(cart: readonly CartLine[] | undefined): string {
   return cart.length === 0 ? 'cart empty' : `cart ${cart.map((l) => `${l.sku}×${l.qty}`).join(' ')}`;
 }
 
-function request(op: Op): string {
-  switch (op.action) {
-    case 'read':
-      return 'GET /cart';
-    case 'add':
-      return `POST /cart/items ${String(op.args?.sku)}×${String(op.args?.qty)}`;
-    case 'remove':
-      return `DELETE /cart/items/${String(op.args?.sku)}`;
-    default:
-      return `GET ${String(op.args?.path)}`;
-  }
-}
+const requests: Record<string, (op: Op) => string> = {
+  read: () => 'GET /cart',
+  add: (op) => `POST /cart/items ${String(op.args?.sku)}×${String(op.args?.qty)}`,
+  remove: (op) => `DELETE /cart/items/${String(op.args?.sku)}`,
+  get: (op) => `GET ${String(op.args?.path)}`,
+  session: () => 'GET /session',
+  signup: (op) => `POST /signup ${String(op.args?.username)}`,
+  login: (op) => `POST /login ${String(op.args?.username)}`,
+  me: () => 'GET /me',
+  logout: () => 'POST /logout',
+  'logout-all': () => 'POST /logout-all',
+  'list-sessions': () => 'GET /me/sessions',
+  revoke: (op) => `DELETE /me/sessions/<${String(op.args?.device)}>`,
+};
 
 function outcome(op: Op): string {
   if (op.type === 'ok') return '';
-  const detail = op.error ?? (op.status !== undefined ? `status ${op.status}` : '');
+  const message = (op.value as { message?: unknown } | undefined)?.message;
+  const detail = op.error ?? [op.status, typeof message === 'string' ? message : undefined].filter((x) => x !== undefined).join(' ');
   return ` [${op.type}${detail ? `: ${detail}` : ''}]`;
 }
 
@@ -39,11 +42,13 @@ export function formatOp(op: Op): string {
     const held = figures?.sessionsHeld != null ? `, ${figures.sessionsHeld} sessions held` : '';
     return `  ${who}${String(op.args?.label)}: GET ${String(op.args?.service)}${String(op.args?.path)} → ${heap}${held}${outcome(op)}`;
   }
+  if (op.action === 'wait') return `  ${who}${String(op.args?.why)} ${ms}`;
   if (op.action === 'visit') {
     const counts = op.value as { ok: number; failed: number };
     return `  ${who}${String(op.args?.count)} first visits, ${String(op.args?.concurrency)} at a time: ${counts.ok} ok, ${counts.failed} failed ${ms}`;
   }
-  const parts = [request(op), op.servedBy ?? 'no node', op.sessionState ?? '-', formatCart(op.cart)].filter(Boolean);
+  const request = requests[op.action]?.(op) ?? op.action;
+  const parts = [request, op.servedBy ?? 'no node', op.sessionState ?? '-', op.user ? `user ${op.user}` : '', formatCart(op.cart)].filter(Boolean);
   return `  ${who}${parts.join(' → ')}${outcome(op)}`;
 }
 

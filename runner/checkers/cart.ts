@@ -19,7 +19,7 @@ export interface NodeStats {
 export interface CartAnalysis {
   /** Device requests that got an answer from a node. */
   requests: number;
-  /** Answers with X-Session-State: lost. */
+  /** Anonymous answers with X-Session-State: lost (a logged-in cart does not live in the session). */
   lostSessions: number;
   /** Answers whose cart is not what the device's own writes imply. */
   wrongCarts: number;
@@ -62,8 +62,9 @@ export function cartMatches(model: ReadonlyMap<string, QtyRange>, cart: readonly
 }
 
 /**
- * Assumes a device's own requests do not overlap (one user clicking), which is how scenarios
- * drive devices; several devices may run at once.
+ * A cart belongs to its logged-in user (the same on every device), else to the device. Assumes
+ * one owner's requests do not overlap (one user clicking), which is how scenarios drive devices;
+ * several owners may run at once.
  */
 export function analyzeCarts(history: readonly Op[]): CartAnalysis {
   const models = new Map<string, Map<string, QtyRange>>();
@@ -73,8 +74,9 @@ export function analyzeCarts(history: readonly Op[]): CartAnalysis {
 
   for (const op of history) {
     if (!deviceActions.has(op.action)) continue;
-    const model = models.get(op.process) ?? new Map<string, QtyRange>();
-    models.set(op.process, model);
+    const owner = op.user !== undefined ? `user ${op.user}` : op.process;
+    const model = models.get(owner) ?? new Map<string, QtyRange>();
+    models.set(owner, model);
     if (op.type !== 'fail') applyWrite(model, op);
     if (op.type === 'info' && op.action !== 'read' && op.action !== 'get') result.unknownWrites++;
     if (op.session) {
@@ -86,7 +88,7 @@ export function analyzeCarts(history: readonly Op[]): CartAnalysis {
     const node = (perNode[op.servedBy] ??= { requests: 0, lostSessions: 0, wrongCarts: 0 });
     node.requests++;
     result.requests++;
-    if (op.sessionState === 'lost') {
+    if (op.sessionState === 'lost' && op.user === undefined) {
       node.lostSessions++;
       result.lostSessions++;
     }
@@ -149,4 +151,19 @@ export function separateSessionsVerdict(history: readonly Op[]): Verdict {
   if (analysis.wrongCarts > 0 || analysis.lostSessions > 0) return { observed: 'carts-mixed', metrics };
   if (metrics.devices < 2) return { observed: 'inconclusive', metrics };
   return { observed: 'separate-sessions', metrics };
+}
+
+/**
+ * one-cart-everywhere: one user on two or more devices, answered by two or more nodes, and every
+ * answer showed the cart all the user's devices built together. cart-lost: some answer did not.
+ */
+export function userCartVerdict(history: readonly Op[]): Verdict {
+  const analysis = analyzeCarts(history);
+  const cartOps = history.filter((op) => deviceActions.has(op.action) && op.user !== undefined);
+  const users = new Set(cartOps.map((op) => op.user));
+  const devices = new Set(cartOps.map((op) => op.process));
+  const metrics = { users: users.size, devices: devices.size, requests: cartOps.length, wrongCarts: analysis.wrongCarts, perNode: analysis.perNode };
+  if (analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics };
+  if (users.size !== 1 || devices.size < 2 || analysis.nodesSeen.length < 2) return { observed: 'inconclusive', metrics };
+  return { observed: 'one-cart-everywhere', metrics };
 }

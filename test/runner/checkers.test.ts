@@ -1,7 +1,8 @@
 // Checkers are pure functions of a history: tested on hand-written ones, including histories
 // that must fail the expectation.
 import { describe, expect, it } from 'vitest';
-import { analyzeCarts, cartVerdict, separateSessionsVerdict } from '../../runner/checkers/cart.ts';
+import { analyzeCarts, cartVerdict, separateSessionsVerdict, userCartVerdict } from '../../runner/checkers/cart.ts';
+import { expiryVerdict, fixationVerdict, revocationVerdict } from '../../runner/checkers/login.ts';
 import { memoryGrowth } from '../../runner/checkers/memory-growth.ts';
 import { sessionAcrossFault } from '../../runner/checkers/session-across-fault.ts';
 import type { Op, OpInput } from '../../runner/history.ts';
@@ -164,5 +165,83 @@ describe('memoryGrowth', () => {
 
   it('is inconclusive when a probe is missing', () => {
     expect(memoryGrowth(history(probe('before', 1, 0), visit)).observed).toBe('inconclusive');
+  });
+});
+
+describe('login checkers', () => {
+  const me = (process: string, servedBy: string, extra: Partial<OpInput> = {}): Partial<OpInput> => ({ process, action: 'me', servedBy, user: 'ada', ...extra });
+  const refused = (error: string) => ({ type: 'fail' as const, status: 401, user: undefined, value: { error } });
+
+  describe('revocationVerdict', () => {
+    const revoke = { process: 'a', action: 'revoke', args: { device: 'b' }, servedBy: 'server_1' };
+    const logoutAll = { process: 'a', action: 'logout-all', servedBy: 'server_2' };
+
+    it('says revoked-everywhere when the revoked device is refused on both nodes and everything after logout-all is too', () => {
+      const ops = history(
+        me('b', 'server_1'),
+        revoke,
+        me('b', 'server_2', refused('session_revoked')),
+        me('b', 'server_1', refused('session_revoked')),
+        me('a', 'server_2'),
+        logoutAll,
+        me('c', 'server_1', refused('session_revoked')),
+        me('c', 'server_2', refused('session_revoked')),
+      );
+      expect(revocationVerdict(ops).observed).toBe('revoked-everywhere');
+    });
+
+    it('says revocation-leaked when one node still lets the revoked device in (a cache, say)', () => {
+      const ops = history(revoke, me('b', 'server_2', refused('session_revoked')), me('b', 'server_1'), me('a', 'server_2'), logoutAll, me('c', 'server_1', refused('session_revoked')));
+      expect(revocationVerdict(ops).observed).toBe('revocation-leaked');
+    });
+
+    it('is inconclusive when only one node was asked', () => {
+      const ops = history(revoke, me('b', 'server_2', refused('session_revoked')), me('a', 'server_2'), logoutAll, me('c', 'server_2', refused('session_revoked')));
+      expect(revocationVerdict(ops).observed).toBe('inconclusive');
+    });
+  });
+
+  describe('expiryVerdict', () => {
+    const wait = { process: 'lab', action: 'wait', args: { ms: 2500 } };
+    it('says expired-everywhere when both nodes refuse after the wait', () => {
+      const ops = history(me('p', 'server_1'), wait, me('p', 'server_1', refused('session_expired')), me('l', 'server_2', refused('session_expired')));
+      expect(expiryVerdict(ops).observed).toBe('expired-everywhere');
+    });
+
+    it('says still-valid when a node accepts the token after its TTL', () => {
+      const ops = history(me('p', 'server_1'), wait, me('p', 'server_1', refused('session_expired')), me('l', 'server_2'));
+      expect(expiryVerdict(ops).observed).toBe('still-valid');
+    });
+  });
+
+  describe('fixationVerdict', () => {
+    const session = (process: string, tag: string, extra: Partial<OpInput> = {}): Partial<OpInput> => ({ process, action: 'session', session: tag, servedBy: 'server_1', ...extra });
+    const login = (tag: string) => ({ process: 'victim', action: 'login', session: tag, user: 'ada' });
+
+    it('says session-regenerated when the id changed at login and the old one leads nowhere', () => {
+      const ops = history(session('victim', 'old'), login('new'), session('victim', 'new'), { process: 'attacker', action: 'read', session: 'other', sessionState: 'lost', servedBy: 'server_2' });
+      expect(fixationVerdict(ops, 'victim', 'attacker').observed).toBe('session-regenerated');
+    });
+
+    it('says session-fixed when the id survived the login', () => {
+      const ops = history(session('victim', 'same'), login('same'), session('victim', 'same'), { process: 'attacker', action: 'read', session: 'same', sessionState: 'existing', servedBy: 'server_2' });
+      expect(fixationVerdict(ops, 'victim', 'attacker').observed).toBe('session-fixed');
+    });
+  });
+
+  describe('userCartVerdict', () => {
+    it('says one-cart-everywhere when two devices of one user see one cart on both nodes', () => {
+      const ops = history(
+        add('apple', 'server_1', [['apple', 1]], { process: 'phone', user: 'ada' }),
+        add('tea', 'server_2', [['apple', 1], ['tea', 1]], { process: 'laptop', user: 'ada', sessionState: 'lost' }),
+        read('server_1', [['apple', 1], ['tea', 1]], { process: 'phone', user: 'ada', sessionState: 'lost' }),
+      );
+      expect(userCartVerdict(ops).observed).toBe('one-cart-everywhere');
+    });
+
+    it('says cart-lost when a device of the user misses what another added', () => {
+      const ops = history(add('apple', 'server_1', [['apple', 1]], { process: 'phone', user: 'ada' }), read('server_2', [], { process: 'laptop', user: 'ada' }));
+      expect(userCartVerdict(ops).observed).toBe('cart-lost');
+    });
   });
 });

@@ -15,6 +15,7 @@ const required = ['memory-1', 'file-1', 'memory-2', 'file-2', 'redis-2', 'postgr
 
 describe('the compose topologies, as the local backend reads them', () => {
   it('include at least the article’s six', () => {
+    expect(loadTopology('file-2').services.map((s) => s.name)).toContain('postgres');
     expect(listTopologies()).toEqual(expect.arrayContaining(required));
   });
 
@@ -30,7 +31,9 @@ describe('the compose topologies, as the local backend reads them', () => {
       expect(node.containerPort).toBe(3000);
     }
     const kinds = topology.services.map((s) => s.kind).sort();
-    const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...(store === 'redis' || store === 'postgres' ? [store] : [])].sort();
+    // Login needs PostgreSQL, whatever the session store.
+    const database = nodes[0]!.environment.DATABASE_URL !== undefined ? ['postgres'] : [];
+    const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...new Set([...(store === 'redis' || store === 'postgres' ? [store] : []), ...database])].sort();
     expect(kinds).toEqual(expectedKinds);
     const nginx = topology.services.find((s) => s.kind === 'nginx')!;
     expect(nginx.environment.NGINX_UPSTREAM_SERVERS).toBe(nodes.map((n) => `server ${n.name}:3000;`).join(' '));

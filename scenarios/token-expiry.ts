@@ -1,0 +1,27 @@
+import { expiryVerdict } from '../runner/checkers/login.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import { appServices } from '../runner/topology.ts';
+
+const password = 'correct horse battery';
+
+// A session record says how long a login lasts (the article's expiresAt): past it, no node lets it in.
+export const tokenExpiry: Scenario = {
+  name: 'token-expiry',
+  summary: 'Logins that last 2 s: after the TTL, every node answers 401 session expired.',
+  topology: 'postgres-2-short-token-ttl',
+  expected: 'expired-everywhere',
+  async run(lab) {
+    const ttlSeconds = Number(appServices(lab.running.topology)[0]!.environment.SESSION_TOKEN_TTL_SECONDS);
+    const username = `linus-${Date.now().toString(36)}`;
+    // Apps with bearer tokens: the expired token stays on the device, so every request after the TTL presents it.
+    const phone = lab.device('phone', { bearer: true });
+    const laptop = lab.device('laptop', { bearer: true });
+    await phone.signup(username, password);
+    await laptop.login(username, password);
+    await phone.me();
+    await laptop.read();
+    await lab.wait(ttlSeconds * 1000 + 500, `the ${ttlSeconds} s login TTL to pass`);
+    for (const device of [phone, laptop, phone, laptop]) await device.me();
+  },
+  check: expiryVerdict,
+};
