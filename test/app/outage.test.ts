@@ -9,7 +9,7 @@ import { PostgresServer } from '../../runner/services/postgres-server.ts';
 import { RedisServer } from '../../runner/services/redis-server.ts';
 import type { Answer, Device } from '../../runner/http-client.ts';
 import { freePort } from '../../runner/free-port.ts';
-import { makeTempDir } from '../support/temp-dir.ts';
+import { makeTempDir } from '../../runner/temp-dir.ts';
 import { startTestNode, testSecret } from '../support/test-node.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PostgresServer } from '../../runner/services/postgres-server.ts';
 import { RedisServer } from '../../runner/services/redis-server.ts';
 import { freePort } from '../../runner/free-port.ts';
-import { makeTempDir } from './temp-dir.ts';
+import { makeTempDir } from '../../runner/temp-dir.ts';
 
 export interface TestService<T> {
   server: T;

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { makeTempDir } from './temp-dir.ts';
+import { makeTempDir } from '../../runner/temp-dir.ts';
 
 const created: { remove(): Promise<void> }[] = [];
 

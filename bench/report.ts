@@ -1,0 +1,146 @@
+// The benchmark's figures as terminal tables and as a Markdown report that answers the questions
+// a team choosing a session store asks.
+import type { FileStoreResult } from './file-store.ts';
+import type { Machine } from './machine.ts';
+import type { MemoryResult, ReclaimResult } from './memory.ts';
+import type { OutageResult } from './outage.ts';
+import type { BenchSettings } from './settings.ts';
+import type { CaseResult } from './throughput.ts';
+
+export interface BenchReport {
+  date: string;
+  mode: BenchSettings['mode'];
+  settings: BenchSettings;
+  machine: Machine;
+  throughput: (CaseResult & { ratioToBaseline: number })[];
+  memory: { sizes: MemoryResult[]; reclaim: ReclaimResult };
+  fileStore: FileStoreResult[];
+  outage: OutageResult[];
+}
+
+export function withRatios(results: CaseResult[]): BenchReport['throughput'] {
+  return results.map((r) => {
+    const baseline = results.find((b) => b.target.startsWith('baseline') && b.path === r.path);
+    return { ...r, ratioToBaseline: baseline ? Math.round((r.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100 : 1 };
+  });
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = rows.map((row) => row.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+export function throughputTable(report: BenchReport): string {
+  const rows = [...report.throughput]
+    .sort((a, b) => a.path.localeCompare(b.path) || b.requestsPerSecond - a.requestsPerSecond)
+    .map((r) => [r.path, r.target, r.requestsPerSecond, `${r.ratioToBaseline.toFixed(2)}×`, r.p50Ms, r.p99Ms, r.errors + r.non2xx]);
+  return table(['path', 'case', 'req/s', 'vs baseline', 'p50 ms', 'p99 ms', 'errors'], rows);
+}
+
+export function memoryTable(report: BenchReport): string {
+  return table(
+    ['sessions', 'heap B/session', 'RSS B/session', 'sessions per GiB of heap'],
+    report.memory.sizes.map((m) => [m.sessions, m.heapBytesPerSession, m.rssBytesPerSession, m.sessionsPerGiBOfHeap]),
+  );
+}
+
+export function fileStoreTable(report: BenchReport): string {
+  return table(
+    ['files', 'set p50 ms', 'set p99 ms', 'get p50 ms', 'get p99 ms', 'reaper pass ms'],
+    report.fileStore.map((f) => [f.files, f.setP50Ms, f.setP99Ms, f.getP50Ms, f.getP99Ms, f.reapMs]),
+  );
+}
+
+export function outageTable(report: BenchReport): string {
+  return table(
+    ['store down', 'requests', 'answers', 'p50 ms', 'max ms', 'healthy again after restart ms'],
+    report.outage.map((o) => [o.store, o.requests, o.statuses, o.p50Ms, o.maxMs, o.recoveredWithinMs]),
+  );
+}
+
+function find(report: BenchReport, target: string, path: 'read' | 'write') {
+  return report.throughput.find((r) => r.target === target && r.path === path);
+}
+
+/** The README's questions, answered from this run's figures. */
+export function answers(report: BenchReport): string[] {
+  const lines: string[] = [];
+  for (const path of ['read', 'write'] as const) {
+    const direct = ['memory', 'file', 'redis', 'postgres'].map((s) => `${s} ${(find(report, `${s} direct`, path)?.ratioToBaseline ?? 0).toFixed(2)}×`);
+    lines.push(`- Throughput against the no-session baseline (${path} path, direct to one node): ${direct.join(', ')}.`);
+  }
+  const memoryDirect = find(report, 'memory direct', 'read');
+  const memoryNginx = find(report, 'memory via nginx, 1 node', 'read');
+  if (memoryDirect && memoryNginx) {
+    lines.push(
+      `- nginx in front of one node (memory store, read path): ${memoryNginx.requestsPerSecond} against ${memoryDirect.requestsPerSecond} req/s direct ` +
+        `(${(memoryNginx.requestsPerSecond / memoryDirect.requestsPerSecond).toFixed(2)}×), p50 ${memoryNginx.p50Ms} against ${memoryDirect.p50Ms} ms.`,
+    );
+  }
+  const [firstFiles, lastFiles] = [report.fileStore[0], report.fileStore.at(-1)];
+  if (firstFiles && lastFiles) {
+    lines.push(
+      `- The file store from ${firstFiles.files} to ${lastFiles.files} files: get p50 ${firstFiles.getP50Ms} → ${lastFiles.getP50Ms} ms, ` +
+        `set p50 ${firstFiles.setP50Ms} → ${lastFiles.setP50Ms} ms, one reaper pass ${firstFiles.reapMs} → ${lastFiles.reapMs} ms (it reads every file).`,
+    );
+  }
+  const largest = report.memory.sizes.at(-1);
+  if (largest) {
+    lines.push(
+      `- MemoryStore: ${largest.heapBytesPerSession} heap bytes per session at ${largest.sessions} sessions, so about ${largest.sessionsPerGiBOfHeap.toLocaleString('en')} sessions in 1 GiB of heap; ` +
+        `expired sessions ${report.memory.reclaim.reclaimed ? 'were' : 'were not'} given back without being read (${report.memory.reclaim.heldAfterExpiry} of ${report.memory.reclaim.sessions} still held ${report.memory.reclaim.ttlSeconds} s past their TTL).`,
+    );
+  }
+  for (const store of ['redis', 'postgres']) {
+    const shared = find(report, `${store} direct`, 'read');
+    if (shared && memoryDirect) {
+      lines.push(
+        `- ${store} against in-process memory (read path, direct): ${(shared.requestsPerSecond / memoryDirect.requestsPerSecond).toFixed(2)}× the throughput, ` +
+          `+${Math.round((shared.p50Ms - memoryDirect.p50Ms) * 100) / 100} ms at p50.`,
+      );
+    }
+  }
+  const loggedIn = find(report, 'postgres direct, logged in (token check, DB cart)', 'read');
+  const anonymous = find(report, 'postgres direct', 'read');
+  if (loggedIn && anonymous) {
+    lines.push(`- A logged-in read (token check + DB cart) against an anonymous one on the same node: ${(loggedIn.requestsPerSecond / anonymous.requestsPerSecond).toFixed(2)}× the throughput, p50 ${loggedIn.p50Ms} against ${anonymous.p50Ms} ms.`);
+  }
+  for (const outage of report.outage) lines.push(`- With ${outage.store} down a request answers ${outage.statuses} in ${outage.p50Ms} ms at p50 (${outage.maxMs} ms at most).`);
+  return lines;
+}
+
+export function markdown(report: BenchReport): string {
+  const m = report.machine;
+  const s = report.settings;
+  return [
+    `# session-lab benchmark, ${report.mode} mode, ${report.date.slice(0, 10)}`,
+    '',
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}; nginx ${m.nginx}; ${m.redis.split(' sha=')[0]}; ${m.postgres}.`,
+    `Load: autocannon on loopback, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target.`,
+    '',
+    '## Answers',
+    '',
+    ...answers(report),
+    '',
+    '## Throughput and latency',
+    '',
+    'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path.',
+    '',
+    throughputTable(report),
+    '',
+    '## MemoryStore',
+    '',
+    memoryTable(report),
+    '',
+    '## File store at scale',
+    '',
+    fileStoreTable(report),
+    '',
+    '## A request while the store is down',
+    '',
+    outageTable(report),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,75 @@
+// npm run bench -- [--quick | --tiny] [--out DIR]
+// What each session strategy costs, measured side by side in one run on this machine: throughput
+// and latency per store (and through nginx), MemoryStore bytes per session, the file store as its
+// directory fills, and a request while the store is down. Prints tables, writes JSON and Markdown.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stopAllManaged } from '../runner/processes.ts';
+import { projectRoot } from '../runner/topology.ts';
+import { measureFileStore } from './file-store.ts';
+import { describeMachine } from './machine.ts';
+import { measureMemory } from './memory.ts';
+import { measureOutage } from './outage.ts';
+import { answers, fileStoreTable, markdown, memoryTable, outageTable, throughputTable, withRatios, type BenchReport } from './report.ts';
+import { benchSettings } from './settings.ts';
+import { measureThroughput, startRig } from './throughput.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    tiny: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(projectRoot, 'bench', 'results') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log('Usage: npm run bench -- [--quick | --tiny] [--out DIR]\n  full mode by default (about 15 minutes); --quick takes a few minutes; --tiny only checks that it runs');
+  process.exit(0);
+}
+const settings = benchSettings[values.tiny ? 'tiny' : values.quick ? 'quick' : 'full'];
+
+process.on('SIGINT', () => void stopAllManaged().then(() => process.exit(130)));
+process.on('SIGTERM', () => void stopAllManaged().then(() => process.exit(143)));
+
+async function main(): Promise<void> {
+  const date = new Date().toISOString();
+  const machine = describeMachine();
+  console.log(`session-lab benchmark (${settings.mode}): ${machine.cores} cores, Node ${machine.node}, nginx ${machine.nginx}\n`);
+
+  console.log('Throughput: starting memory-1, file-1, redis-2, postgres-2 and the baseline…');
+  const rig = await startRig(settings);
+  let report: BenchReport;
+  try {
+    const throughput = await measureThroughput(rig, settings, (r) =>
+      console.log(`  ${r.path.padEnd(5)} ${r.target.padEnd(52)} ${String(r.requestsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms`),
+    );
+    console.log('Store outages…');
+    const outage = [await measureOutage('redis', rig.topologies['redis-2']!, settings), await measureOutage('postgres', rig.topologies['postgres-2']!, settings)];
+    await rig.stop();
+    console.log('MemoryStore at scale…');
+    const memory = await measureMemory(settings);
+    console.log('File store at scale…');
+    const fileStore = await measureFileStore(settings);
+    report = { date, mode: settings.mode, settings, machine, throughput: withRatios(throughput), memory, fileStore, outage };
+  } finally {
+    await rig.stop();
+  }
+
+  console.log(`\n${throughputTable(report)}\n\n${memoryTable(report)}\n\n${fileStoreTable(report)}\n\n${outageTable(report)}\n`);
+  console.log(answers(report).join('\n'));
+  await mkdir(values.out, { recursive: true });
+  const base = join(values.out, `${date.slice(0, 10)}-${settings.mode}`);
+  await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(`${base}.md`, markdown(report));
+  console.log(`\nwritten: ${relative(process.cwd(), base)}.json and .md`);
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    await stopAllManaged();
+    console.error(`bench: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,180 @@
+// Throughput and latency of the read path (GET /cart) and the write path (POST /cart/items) for
+// each store, direct to a node and through nginx, against a no-session baseline. Every case runs
+// in the same invocation, interleaved in a new order each round; medians are reported.
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type { RunningTopology } from '../runner/backend.ts';
+import { Device } from '../runner/http-client.ts';
+import { startLocalTopology } from '../runner/local/backend.ts';
+import { spawnManaged, spawned, type ManagedProcess } from '../runner/processes.ts';
+import { waitUntilReady } from '../runner/services/wait.ts';
+import { freePort } from '../runner/free-port.ts';
+import { loadTopology, projectRoot } from '../runner/topology.ts';
+import type { BenchSettings } from './settings.ts';
+
+export interface Target {
+  name: string;
+  url: string;
+  /** Cookie headers (or Authorization headers) of sessions created beforehand. */
+  identities: Record<string, string>[];
+}
+
+export interface CaseResult {
+  target: string;
+  path: 'read' | 'write';
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A pool of visitors, each with a session that holds a one-line cart. */
+async function sessionPool(url: string, size: number): Promise<Record<string, string>[]> {
+  const pool: Record<string, string>[] = [];
+  const device = new Device('pool', url);
+  try {
+    for (let i = 0; i < size; i++) {
+      device.setCookie('lab_sid', undefined);
+      const answer = await device.post('/cart/items', { sku: 'seed', qty: 1 });
+      if (answer.status !== 200) throw new Error(`creating a session at ${url} answered ${answer.status}`);
+      pool.push({ cookie: device.cookieHeader! });
+    }
+  } finally {
+    await device.close();
+  }
+  return pool;
+}
+
+/** Logged-in users, each with a bearer token (the token check and the DB cart on every request). */
+async function userPool(url: string, size: number): Promise<Record<string, string>[]> {
+  const pool: Record<string, string>[] = [];
+  const device = new Device('users', url);
+  try {
+    for (let i = 0; i < size; i++) {
+      const username = `bench-${Date.now().toString(36)}-${i}`;
+      const answer = await device.post('/signup', { username, password: 'bench password', device: 'bench' });
+      if (answer.status !== 201) throw new Error(`signing up at ${url} answered ${answer.status}: ${answer.text}`);
+      pool.push({ authorization: `Bearer ${(answer.body as { token: string }).token}` });
+    }
+  } finally {
+    await device.close();
+  }
+  return pool;
+}
+
+async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const managed: ManagedProcess = spawnManaged('baseline', process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'baseline-server.ts')], {
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+  });
+  await spawned(managed);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady('baseline', async () => (await fetch(`${url}/cart`)).arrayBuffer(), managed);
+  return { url, stop: () => managed.stop() };
+}
+
+export interface ThroughputRig {
+  targets: Target[];
+  topologies: Record<string, RunningTopology>;
+  stop(): Promise<void>;
+}
+
+/** Starts the topologies and the baseline, and creates the session pools. */
+export async function startRig(settings: BenchSettings): Promise<ThroughputRig> {
+  const topologies: Record<string, RunningTopology> = {};
+  const baseline = await startBaseline();
+  const stop = async () => {
+    await Promise.all(Object.values(topologies).map((t) => t.down()));
+    await baseline.stop();
+  };
+  try {
+    for (const name of ['memory-1', 'file-1', 'redis-2', 'postgres-2']) topologies[name] = await startLocalTopology(loadTopology(name));
+    // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
+    const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
+    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: [{}] }];
+    for (const [store, topology] of [
+      ['memory', 'memory-1'],
+      ['file', 'file-1'],
+      ['redis', 'redis-2'],
+      ['postgres', 'postgres-2'],
+    ] as const) {
+      const running = topologies[topology]!;
+      const directUrl = await direct(running);
+      const pool = await sessionPool(directUrl, settings.sessionPool);
+      targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
+      const nodes = topology.endsWith('-2') ? '2 nodes' : '1 node';
+      targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
+    }
+    const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
+    targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await userPool(postgresDirect, settings.users) });
+    return { targets, topologies, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function load(target: Target, path: CaseResult['path'], settings: BenchSettings, sku: string): Promise<CaseResult> {
+  let next = 0;
+  const identity = () => target.identities[next++ % target.identities.length]!;
+  const request =
+    path === 'read'
+      ? { method: 'GET' as const, path: '/cart' }
+      : { method: 'POST' as const, path: '/cart/items', body: JSON.stringify({ sku, qty: 1 }), headers: { 'content-type': 'application/json' } };
+  const result = await autocannon({
+    url: target.url,
+    connections: settings.connections,
+    duration: settings.durationSeconds,
+    amount: settings.maxRequests,
+    requests: [{ ...request, setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...identity() } }) }],
+  });
+  return {
+    target: target.name,
+    path,
+    // Measured over the run's own elapsed time: a run may end early on its request bound.
+    requestsPerSecond: Math.round(result.requests.total / ((result.finish.getTime() - result.start.getTime()) / 1000)),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+/** Every case in every round, in a new order each round; the medians over the rounds. */
+export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
+  const cases = rig.targets.flatMap((target) => (['read', 'write'] as const).map((path) => ({ target, path })));
+  const runs = new Map<string, CaseResult[]>();
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const { target, path } of shuffled(cases)) {
+      // A new sku per run keeps every line under its 999 limit however long the run.
+      const result = await load(target, path, settings, `bench-${round}`);
+      onCase(result);
+      const key = `${target.name}|${path}`;
+      runs.set(key, [...(runs.get(key) ?? []), result]);
+    }
+  }
+  return [...runs.values()].map((results) => ({
+    ...results[0]!,
+    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    requests: results.reduce((sum, r) => sum + r.requests, 0),
+  }));
+}
