@@ -29,7 +29,8 @@ export interface ReclaimResult {
 
 /** First visits without a cookie: each request makes one new session with a one-line cart. */
 async function visit(url: string, count: number, connections: number): Promise<void> {
-  await autocannon({
+  // amount is the bound here (autocannon then ignores duration); the node answers thousands a second.
+  const result = await autocannon({
     url: `${url}/cart/items`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -37,6 +38,7 @@ async function visit(url: string, count: number, connections: number): Promise<v
     connections,
     amount: count,
   });
+  if (result.non2xx + result.errors > 0) throw new Error(`creating ${count} sessions: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
 }
 
 export async function measureMemory(settings: BenchSettings): Promise<{ sizes: MemoryResult[]; reclaim: ReclaimResult }> {

@@ -119,20 +119,34 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
   }
 }
 
-async function load(target: Target, path: CaseResult['path'], settings: BenchSettings, sku: string): Promise<CaseResult> {
+/** One autocannon run, bounded by time and by request count, whichever comes first. */
+function runAutocannon(options: autocannon.Options, maxRequests: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    // autocannon ignores duration when given amount, so the count bound is kept here.
+    let responses = 0;
+    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
+    instance.on('response', () => {
+      if (++responses === maxRequests) instance.stop();
+    });
+  });
+}
+
+async function load(target: Target, path: CaseResult['path'], settings: BenchSettings, skuPrefix: string): Promise<CaseResult> {
   let next = 0;
   const identity = () => target.identities[next++ % target.identities.length]!;
+  // Ten skus per run, so that no cart line reaches its 999 limit however fast the run goes.
+  const body = () => JSON.stringify({ sku: `${skuPrefix}-${next % 10}`, qty: 1 });
   const request =
-    path === 'read'
-      ? { method: 'GET' as const, path: '/cart' }
-      : { method: 'POST' as const, path: '/cart/items', body: JSON.stringify({ sku, qty: 1 }), headers: { 'content-type': 'application/json' } };
-  const result = await autocannon({
-    url: target.url,
-    connections: settings.connections,
-    duration: settings.durationSeconds,
-    amount: settings.maxRequests,
-    requests: [{ ...request, setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...identity() } }) }],
-  });
+    path === 'read' ? { method: 'GET' as const, path: '/cart' } : { method: 'POST' as const, path: '/cart/items', headers: { 'content-type': 'application/json' } };
+  const result = await runAutocannon(
+    {
+      url: target.url,
+      connections: settings.connections,
+      duration: settings.durationSeconds,
+      requests: [{ ...request, setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...identity() }, ...(path === 'write' ? { body: body() } : {}) }) }],
+    },
+    settings.maxRequests,
+  );
   return {
     target: target.name,
     path,
@@ -161,7 +175,6 @@ export async function measureThroughput(rig: ThroughputRig, settings: BenchSetti
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const { target, path } of shuffled(cases)) {
-      // A new sku per run keeps every line under its 999 limit however long the run.
       const result = await load(target, path, settings, `bench-${round}`);
       onCase(result);
       const key = `${target.name}|${path}`;

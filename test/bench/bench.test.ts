@@ -1,0 +1,52 @@
+// The benchmark runs and says something plausible on a tiny configuration. It measures no speed:
+// figures are for people to read, and these machines are shared and noisy.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../bench/report.ts';
+import { projectRoot } from '../../runner/topology.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
+
+describe('npm run bench -- --tiny', () => {
+  it('runs every case with no errors and writes a well-formed JSON and Markdown report', { timeout: 180_000 }, async () => {
+    const out = await testTempDir('bench');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--tiny', '--out', out], {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 170_000,
+    });
+    const files = (await readdir(out)).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}-tiny\.json$/);
+    expect(files[1]).toMatch(/^\d{4}-\d{2}-\d{2}-tiny\.md$/);
+    const report = JSON.parse(await readFile(join(out, files[0]!), 'utf8')) as BenchReport;
+
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.nginx).toMatch(/^nginx\/\d/);
+    const stores = ['memory', 'file', 'redis', 'postgres'];
+    const targets = ['baseline (no session)', ...stores.flatMap((s) => [`${s} direct`, `${s} via nginx, ${s === 'memory' || s === 'file' ? '1 node' : '2 nodes'}`]), 'postgres direct, logged in (token check, DB cart)'];
+    for (const target of targets) {
+      for (const path of ['read', 'write'] as const) {
+        const result = report.throughput.find((r) => r.target === target && r.path === path);
+        expect(result, `${target} ${path}`).toBeDefined();
+        expect(result!.requestsPerSecond).toBeGreaterThan(0);
+        expect(result!.requests).toBeGreaterThan(0);
+        expect([result!.errors, result!.non2xx], `${target} ${path}`).toEqual([0, 0]);
+        expect(result!.ratioToBaseline).toBeGreaterThan(0);
+      }
+    }
+    expect(report.memory.sizes.map((m) => m.sessions)).toEqual(report.settings.memorySessionCounts);
+    for (const size of report.memory.sizes) expect(size.heapBytesPerSession).toBeGreaterThan(0);
+    expect(report.memory.reclaim.reclaimed).toBe(false);
+    expect(report.fileStore.map((f) => f.files)).toEqual(report.settings.fileSessionCounts);
+    for (const outage of report.outage) {
+      expect(outage.statuses).toBe(`${report.settings.outageRequests}×503`);
+      expect(outage.maxMs).toBeLessThan(1500);
+    }
+    const markdown = await readFile(join(out, files[1]!), 'utf8');
+    for (const heading of ['## Answers', '## Throughput and latency', '## MemoryStore', '## File store at scale', '## A request while the store is down']) expect(markdown).toContain(heading);
+    expect(stdout).toContain('written:');
+  });
+});
