@@ -1,7 +1,6 @@
 import { userCartVerdict } from '../runner/checkers/cart.ts';
 import type { Scenario } from '../runner/scenario.ts';
-
-const password = 'correct horse battery';
+import { labPassword } from './steps.ts';
 
 // The article's last step: with a login, the cart lives in the database, so it follows the user
 // to every device and every node, on the very topology that loses anonymous carts.
@@ -14,8 +13,8 @@ export const loginMultiDevice: Scenario = {
     const username = `ada-${Date.now().toString(36)}`;
     const phone = lab.device('phone');
     const laptop = lab.device('laptop');
-    await phone.signup(username, password);
-    await laptop.login(username, password);
+    await phone.signup(username, labPassword);
+    await laptop.login(username, labPassword);
     await phone.add('apple');
     await laptop.add('tea', 2);
     for (let round = 0; round < 2; round++) {

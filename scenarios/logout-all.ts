@@ -1,7 +1,6 @@
 import { revocationVerdict } from '../runner/checkers/login.ts';
 import type { Scenario } from '../runner/scenario.ts';
-
-const password = 'correct horse battery';
+import { labPassword } from './steps.ts';
 
 // Token sessions in a shared database can be revoked from anywhere: one device, or all of them.
 export const logoutAll: Scenario = {
@@ -15,9 +14,9 @@ export const logoutAll: Scenario = {
     const a = lab.device('device-a', { bearer: true });
     const b = lab.device('device-b', { bearer: true });
     const c = lab.device('device-c', { bearer: true });
-    await a.signup(username, password);
-    await b.login(username, password);
-    await c.login(username, password);
+    await a.signup(username, labPassword);
+    await b.login(username, labPassword);
+    await c.login(username, labPassword);
     await b.me();
     await a.revokeDevice('device-b');
     await b.me();

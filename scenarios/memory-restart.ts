@@ -1,5 +1,6 @@
 import { sessionAcrossFault } from '../runner/checkers/session-across-fault.ts';
 import type { Scenario } from '../runner/scenario.ts';
+import { cartAcrossRestart } from './steps.ts';
 
 // The article's first problem: sessions in process memory die with the process.
 export const memoryRestart: Scenario = {
@@ -7,13 +8,6 @@ export const memoryRestart: Scenario = {
   summary: 'One node, sessions in memory: after a restart the same cookie finds no session (lost) and an empty cart.',
   topology: 'memory-1',
   expected: 'session-lost',
-  async run(lab) {
-    const phone = lab.device('phone');
-    await phone.add('apple', 2);
-    await phone.add('bread', 1);
-    await phone.read();
-    await lab.fault('restart', 'server_1');
-    await phone.read();
-  },
+  run: cartAcrossRestart,
   check: (history) => sessionAcrossFault(history, 'restart'),
 };

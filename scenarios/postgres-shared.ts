@@ -1,6 +1,6 @@
 import { cartVerdict } from '../runner/checkers/cart.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { buildCartAcrossRestart } from './shared-store-steps.ts';
+import { buildCartAcrossRestart } from './steps.ts';
 
 export const postgresShared: Scenario = {
   name: 'postgres-shared',

@@ -1,7 +1,6 @@
 import { fixationVerdict } from '../runner/checkers/login.ts';
 import type { Scenario } from '../runner/scenario.ts';
-
-const password = 'correct horse battery';
+import { labPassword } from './steps.ts';
 
 // An attacker who planted or read the session id before login must gain nothing from it after.
 export const sessionFixation: Scenario = {
@@ -11,13 +10,13 @@ export const sessionFixation: Scenario = {
   expected: 'session-regenerated',
   async run(lab) {
     const username = `eve-target-${Date.now().toString(36)}`;
-    await lab.device('setup').signup(username, password);
+    await lab.device('setup').signup(username, labPassword);
     const victim = lab.device('victim');
     const attacker = lab.device('attacker');
     await victim.session();
     await victim.session();
     attacker.sessionCookie = victim.sessionCookie;
-    await victim.login(username, password);
+    await victim.login(username, labPassword);
     await victim.session();
     await attacker.read();
   },

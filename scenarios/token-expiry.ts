@@ -1,8 +1,7 @@
 import { expiryVerdict } from '../runner/checkers/login.ts';
 import type { Scenario } from '../runner/scenario.ts';
+import { labPassword } from './steps.ts';
 import { appServices } from '../runner/topology.ts';
-
-const password = 'correct horse battery';
 
 // A session record says how long a login lasts (the article's expiresAt): past it, no node lets it in.
 export const tokenExpiry: Scenario = {
@@ -16,8 +15,8 @@ export const tokenExpiry: Scenario = {
     // Apps with bearer tokens: the expired token stays on the device, so every request after the TTL presents it.
     const phone = lab.device('phone', { bearer: true });
     const laptop = lab.device('laptop', { bearer: true });
-    await phone.signup(username, password);
-    await laptop.login(username, password);
+    await phone.signup(username, labPassword);
+    await laptop.login(username, labPassword);
     await phone.me();
     await laptop.read();
     await lab.wait(ttlSeconds * 1000 + 500, `the ${ttlSeconds} s login TTL to pass`);

@@ -1,0 +1,31 @@
+import type { Lab } from '../runner/lab.ts';
+
+/** The password every scenario's users sign up with. */
+export const labPassword = 'correct horse battery';
+
+/** One node: fill a cart, restart the node, look at the cart again with the same cookie. */
+export async function cartAcrossRestart(lab: Lab): Promise<void> {
+  const phone = lab.device('phone');
+  await phone.add('apple', 2);
+  await phone.add('bread', 1);
+  await phone.read();
+  await lab.fault('restart', 'server_1');
+  await phone.read();
+}
+
+/**
+ * Two nodes: build a cart through round robin, restart server_1 between steps, and keep going
+ * until both nodes have answered again.
+ */
+export async function buildCartAcrossRestart(lab: Lab): Promise<void> {
+  const laptop = lab.device('laptop');
+  for (const sku of ['apple', 'bread']) {
+    await laptop.add(sku);
+    await laptop.read();
+  }
+  await lab.fault('restart', 'server_1');
+  for (const sku of ['coffee', 'tea']) {
+    await laptop.add(sku);
+    await laptop.read();
+  }
+}
