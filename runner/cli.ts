@@ -106,7 +106,6 @@ async function run(names: string[], backend: string, jsonFile: string | undefine
     const result = await runScenario(scenario, {
       start,
       onOp: (op) => console.log(formatOp(op)),
-      say: (line) => console.log(`  · ${line}`),
       onRunning: (r) => {
         running = r;
         if (r) console.log(`  · Logs and data: ${relative(projectRoot, r.runDir)}`);

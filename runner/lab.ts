@@ -1,15 +1,12 @@
 // What a scenario's script works with: devices that record every request they make, faults
 // that record themselves, and direct probes of a node. Everything lands in the history.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CartLine } from '../app/session.ts';
 import { sessionTag } from '../app/log.ts';
+import { sessionCookieName, type CartLine } from '../app/session.ts';
 import type { RunningTopology } from './backend.ts';
 import { faults, type FaultName } from './faults/index.ts';
 import type { History, Op, OpType } from './history.ts';
 import { Device, type Answer, type DeviceOptions } from './http-client.ts';
-import { appServices } from './topology.ts';
-
-const sessionCookieName = 'lab_sid';
 
 /** How a request's result counts: see OpType. Reads have no effect, so a failed read is a plain fail. */
 export function classify(isWrite: boolean, status: number | undefined): OpType {
@@ -122,11 +119,11 @@ export class LabDevice {
 
   // The device logs in under its own name as the device label, so that another device can revoke it by name.
   signup(username: string, password: string): Promise<Op> {
-    return this.perform('signup', 'POST', '/signup', { username, password, device: this.name }, { username }, true);
+    return this.perform('signup', 'POST', '/signup', { username, password, device: this.name }, { username });
   }
 
   login(username: string, password: string): Promise<Op> {
-    return this.perform('login', 'POST', '/login', { username, password, device: this.name }, { username }, true);
+    return this.perform('login', 'POST', '/login', { username, password, device: this.name }, { username });
   }
 
   me(): Promise<Op> {
@@ -161,24 +158,13 @@ export class LabDevice {
   }
 }
 
-export interface LabOptions {
-  /** Lines for the terminal as the run goes (notes; ops are printed by the history's listener). */
-  say?: (line: string) => void;
-}
-
 export class Lab {
   private readonly devices: Device[] = [];
 
   constructor(
     readonly running: RunningTopology,
     readonly history: History,
-    private readonly options: LabOptions = {},
   ) {}
-
-  /** The app services of the topology: server_1, server_2, … */
-  get nodes(): string[] {
-    return appServices(this.running.topology).map((s) => s.name);
-  }
 
   /** A client with its own cookie jar (and, optionally, its own loopback source address, or a bearer token). */
   device(name: string, options: LabDeviceOptions = {}): LabDevice {
@@ -186,10 +172,6 @@ export class Lab {
     const device = new Device(name, this.running.balancerUrl, deviceOptions);
     this.devices.push(device);
     return new LabDevice(device, this.history, bearer);
-  }
-
-  note(text: string): void {
-    this.options.say?.(text);
   }
 
   async fault(name: FaultName, service: string): Promise<Op> {

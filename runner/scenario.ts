@@ -43,7 +43,6 @@ export type StartTopology = (topology: Topology) => Promise<RunningTopology>;
 export interface RunOptions {
   start: StartTopology;
   onOp?: (op: Op) => void;
-  say?: (line: string) => void;
   /** Called with the topology while it is up, so that a signal handler can tear it down. */
   onRunning?: (running: RunningTopology | undefined) => void;
   timeoutMs?: number;
@@ -66,7 +65,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     running = await options.start(loadTopology(scenario.topology));
     options.onRunning?.(running);
-    lab = new Lab(running, history, { say: options.say });
+    lab = new Lab(running, history);
     await withTimeout(scenario.run(lab), options.timeoutMs ?? 120_000, `scenario ${scenario.name}`);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
