@@ -34,6 +34,13 @@ export class HttpError extends Error {
     this.status = errorCatalog[code].status;
   }
 
+  /** A 503 for a store (or database) that did not answer, keeping what went wrong for the log. */
+  static storeUnavailable(cause: unknown, message?: string): HttpError {
+    const error = new HttpError('store_unavailable', message);
+    error.cause = cause;
+    return error;
+  }
+
   toJSON(): { error: ErrorCode; message: string; field?: string } {
     return { error: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
   }

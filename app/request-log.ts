@@ -1,8 +1,6 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
-import { isDatabaseUnavailable } from './db.ts';
-import { fromBodyParserError, HttpError } from './errors.ts';
-import { describeError, sessionTag, type Log } from './log.ts';
+import { sessionTag, type Log } from './log.ts';
 
 /** Names the serving node on every response, errors included, and never lets one be cached. */
 export function servedBy(config: Readonly<Config>): RequestHandler {
@@ -32,29 +30,5 @@ export function requestLog(config: Readonly<Config>, log: Log): RequestHandler {
       );
     });
     next();
-  };
-}
-
-function fromDatabaseError(err: unknown): HttpError | undefined {
-  if (!isDatabaseUnavailable(err)) return undefined;
-  return Object.assign(new HttpError('store_unavailable', 'the database is not answering; try again shortly'), { cause: err });
-}
-
-/** Answers every error with its catalog status and a JSON body; a 500 means a bug and is logged with its stack. */
-export function errorHandler(config: Readonly<Config>, log: Log): ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    const known = err instanceof HttpError ? err : (fromBodyParserError(err) ?? fromDatabaseError(err));
-    if (res.headersSent) {
-      // express-session saves or touches after the answer when nothing saved before; the client has its answer.
-      log(`${config.nodeName} ${req.method} ${req.path}: after the response: ${describeError(known?.cause ?? err)}`);
-      return;
-    }
-    if (!known) {
-      log(`${config.nodeName} ${req.method} ${req.path}: unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
-      res.status(500).json(new HttpError('internal').toJSON());
-      return;
-    }
-    if (known.cause) log(`${config.nodeName} ${req.method} ${req.path}: ${known.code}: ${describeError(known.cause)}`);
-    res.status(known.status).json(known.toJSON());
   };
 }

@@ -74,13 +74,7 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
     },
   });
   // Whatever express-session passes on comes from the store: the client sees a 503, not a 500.
-  return (req, res, next) => middleware(req, res, (err?: unknown) => next(err ? storeFailure(err) : undefined));
-}
-
-function storeFailure(cause: unknown): HttpError {
-  const error = new HttpError('store_unavailable');
-  error.cause = cause;
-  return error;
+  return (req, res, next) => middleware(req, res, (err?: unknown) => next(err ? HttpError.storeUnavailable(err) : undefined));
 }
 
 /** Reads the signed cookie before express-session replaces a lost id with a new one. */
@@ -106,7 +100,7 @@ export function markSessionState(req: Request, res: Response, next: NextFunction
 
 /** Saves the session now, so that a store failure becomes a 503 instead of a silent loss after the answer. */
 export async function saveSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(storeFailure(err)) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(HttpError.storeUnavailable(err)) : resolve())));
 }
 
 /** Shop routes store a new session before answering, for the same reason. */

@@ -50,7 +50,7 @@ export function authenticate(_config: Readonly<Config>, auth: Auth, lenient = fa
     try {
       session = await auth.store.findSession(tokenHash(token));
     } catch (err) {
-      return next(Object.assign(new HttpError('store_unavailable', 'the login database is not answering; try again shortly'), { cause: err }));
+      return next(HttpError.storeUnavailable(err, 'the login database is not answering; try again shortly'));
     }
     if (!session) return refuse('unknown_session');
     if (session.revokedAt) return refuse('session_revoked');

@@ -41,7 +41,7 @@ export function serviceDir(runDir: string, name: string): string {
   return join(runDir, 'services', name);
 }
 
-export const appEntry = join(projectRoot, 'app', 'server.ts');
+const appEntry = join(projectRoot, 'app', 'server.ts');
 
 /**
  * Where a container path lives locally: inside the named volume mounted over it (shared by every
