@@ -40,11 +40,18 @@ export async function stopAllManaged(graceMs = 5000): Promise<void> {
 export interface ManagedOptions extends SpawnOptions {
   /** The signal that asks for a graceful stop (PostgreSQL's fast shutdown is SIGINT). */
   stopSignal?: NodeJS.Signals;
+  /** Receives what the process writes to stdout and stderr; without it both are discarded. */
+  output?: (chunk: Buffer) => void;
 }
 
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
-  const { stopSignal = 'SIGTERM', ...spawnOptions } = options;
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions, detached: true });
+  const { stopSignal = 'SIGTERM', output, ...spawnOptions } = options;
+  const stdio = spawnOptions.stdio ?? ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'];
+  const child = spawn(command, args, { ...spawnOptions, stdio, detached: true });
+  if (output) {
+    child.stdout?.on('data', output);
+    child.stderr?.on('data', output);
+  }
   let running = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {

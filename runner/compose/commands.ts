@@ -19,9 +19,7 @@ export const dockerCommands: CommandRunner = {
       });
     }),
   follow: (command, args, onChunk) => {
-    const managed = spawnManaged('compose logs', command, args);
-    managed.child.stdout?.on('data', onChunk);
-    managed.child.stderr?.on('data', onChunk);
+    const managed = spawnManaged('compose logs', command, args, { output: onChunk });
     return { stop: () => managed.stop() };
   },
 };

@@ -62,11 +62,6 @@ async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
   if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
 }
 
-function pipeOutput(managed: ManagedProcess, sink: (chunk: Buffer) => void): void {
-  managed.child.stdout?.on('data', sink);
-  managed.child.stderr?.on('data', sink);
-}
-
 /** A process started by spawn(), with readiness polled by ready(). */
 class ProcessService implements LocalService {
   private process: ManagedProcess | undefined;
@@ -112,12 +107,11 @@ function appService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
     async () => {
       await mkdir(cwd, { recursive: true });
       // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
-      const managed = spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
+      return spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
         cwd,
         env: { PATH: process.env.PATH ?? '', ...env },
+        output: sink,
       });
-      pipeOutput(managed, sink);
-      return managed;
     },
     () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
   );
@@ -162,9 +156,9 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
       const managed = spawnManaged(spec.name, findBinary('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], {
         cwd: prefix,
         stdio: ['ignore', stdout.fd, 'pipe'],
+        output: sink,
       });
       await stdout.close();
-      managed.child.stderr?.on('data', sink);
       const follower = followFile(stdoutFile, sink);
       void managed.exited.then(() => follower.stop());
       return managed;

@@ -60,16 +60,15 @@ export class PostgresServer {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     if ((await readdir(dataDir)).length > 0) return false;
     if (user) await chown(dataDir, user.uid, user.gid);
+    let said = '';
     const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', this.user, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
       ...user,
       cwd: this.options.cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      output: (chunk) => (said += chunk.toString()),
     });
-    let stderr = '';
-    initdb.child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await spawned(initdb);
     const code = await initdb.exited;
-    if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${stderr.trim()}`);
+    if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${said.trim().split('\n').at(-1)}`);
     return true;
   }
 
@@ -92,12 +91,8 @@ export class PostgresServer {
       ...user,
       cwd: this.options.cwd,
       stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for every pooled client to leave
-      stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'],
+      output,
     });
-    if (output) {
-      managed.child.stdout?.on('data', output);
-      managed.child.stderr?.on('data', output);
-    }
     this.process = managed;
     await spawned(managed);
     await waitUntilReady(`postgres on port ${port}`, () => this.query('SELECT 1', 'postgres'), managed);

@@ -49,14 +49,7 @@ export class RedisServer {
     const { port, dir, appendOnly = false, output } = this.options;
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', appendOnly ? 'yes' : 'no'];
     args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
-    const managed = spawnManaged('redis', findBinary('redis-server'), args, {
-      cwd: this.options.cwd,
-      stdio: ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'],
-    });
-    if (output) {
-      managed.child.stdout?.on('data', output);
-      managed.child.stderr?.on('data', output);
-    }
+    const managed = spawnManaged('redis', findBinary('redis-server'), args, { cwd: this.options.cwd, output });
     this.process = managed;
     await spawned(managed);
     await waitUntilReady(`redis-server on port ${port}`, () => pingRedis(port), managed);
