@@ -9,7 +9,8 @@ import { createApp } from './app.ts';
 import { openAuth, type Auth } from './auth/index.ts';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError, stdoutLog, type Log } from './log.ts';
-import { openStore } from './stores/index.ts';
+import { createPool } from './db.ts';
+import { openStore, type OpenedStore } from './stores/index.ts';
 
 /** How long in-flight requests get to finish before their connections are cut. */
 const drainTimeoutMs = 10_000;
@@ -22,21 +23,26 @@ export interface RunningNode {
 }
 
 export async function startServer(config: Readonly<Config>, log: Log = stdoutLog, signal?: AbortSignal): Promise<RunningNode> {
-  const opened = await openStore(config, log, signal);
+  // One pool per node for DATABASE_URL, shared by the PostgreSQL store and login.
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : undefined;
+  let opened: OpenedStore | undefined;
   let auth: Auth | undefined;
   let server: Server;
   try {
-    auth = config.databaseUrl ? await openAuth(config, log, signal) : undefined;
+    opened = await openStore(config, log, signal, pool);
+    auth = pool ? await openAuth(config, pool, log, signal) : undefined;
     server = createApp(config, opened, log, auth).listen(config.port);
     await once(server, 'listening');
   } catch (err) {
     await auth?.close();
-    await opened.close();
+    await opened?.close();
+    await pool?.end();
     throw err;
   }
+  const store = opened;
   const { port } = server.address() as AddressInfo;
   const login = auth ? `, login on (users and tokens at ${redactUrl(config.databaseUrl!)})` : ', login off (no DATABASE_URL)';
-  log(`${config.nodeName} listening on port ${port}, ${opened.kind} session store at ${opened.target}${login}`);
+  log(`${config.nodeName} listening on port ${port}, ${store.kind} session store at ${store.target}${login}`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -49,8 +55,9 @@ export async function startServer(config: Readonly<Config>, log: Log = stdoutLog
       await closed;
       clearInterval(idleSweep);
       clearTimeout(deadline);
-      await opened.close().catch((err) => log(`${config.nodeName} closing the store: ${describeError(err)}`));
-      await auth?.close().catch((err) => log(`${config.nodeName} closing the login database: ${describeError(err)}`));
+      await store.close().catch((err) => log(`${config.nodeName} closing the store: ${describeError(err)}`));
+      await auth?.close();
+      await pool?.end().catch((err) => log(`${config.nodeName} closing the database pool: ${describeError(err)}`));
       log(`${config.nodeName} stopped`);
     })();
     return closing;

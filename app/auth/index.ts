@@ -1,5 +1,5 @@
 import { redactUrl, type Config } from '../config.ts';
-import { createPool } from '../db.ts';
+import type pg from 'pg';
 import { describeError, type Log } from '../log.ts';
 import { retryUntilOpen } from '../retry.ts';
 import { AuthStore } from './auth-store.ts';
@@ -20,15 +20,9 @@ export interface Auth {
   close(): Promise<void>;
 }
 
-export async function openAuth(config: Readonly<Config>, log: Log, signal?: AbortSignal): Promise<Auth> {
-  const url = config.databaseUrl!;
-  const pool = createPool(url, log);
-  try {
-    await retryUntilOpen(`login tables at ${redactUrl(url)}`, () => migrate(pool), log, signal);
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
+/** Login on the node's pool for DATABASE_URL (its owner ends it): the tables brought up to date, a sweeper started. */
+export async function openAuth(config: Readonly<Config>, pool: pg.Pool, log: Log, signal?: AbortSignal): Promise<Auth> {
+  await retryUntilOpen(`login tables at ${redactUrl(config.databaseUrl!)}`, () => migrate(pool), log, signal);
   const store = new AuthStore(pool);
   const sweeper = setInterval(() => {
     store.sweep(sweepGraceSeconds, failureWindowSeconds).catch((err) => log(`${config.nodeName} sweeping expired sessions: ${describeError(err)}`));
@@ -40,7 +34,6 @@ export async function openAuth(config: Readonly<Config>, log: Log, signal?: Abor
     sliding: config.sessionTokenSliding,
     close: async () => {
       clearInterval(sweeper);
-      await pool.end();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type pg from 'pg';
 import { redactUrl, type Config, type StoreKind } from '../config.ts';
 import type { Log } from '../log.ts';
 import { retryUntilOpen } from '../retry.ts';
@@ -10,7 +11,7 @@ import { openRedisStore } from './redis.ts';
 
 export type { OpenedStore } from './opened-store.ts';
 
-const openers: Record<StoreKind, (config: Readonly<Config>, log: Log) => Promise<OpenedStore>> = {
+const openers: Record<StoreKind, (config: Readonly<Config>, log: Log, pool?: pg.Pool) => Promise<OpenedStore>> = {
   memory: openMemoryStore,
   file: openFileStore,
   redis: openRedisStore,
@@ -31,8 +32,11 @@ export function storeTarget(config: Readonly<Config>): string {
   }
 }
 
-/** Opens the configured store, waiting for it (see retryUntilOpen) while it does not answer. */
-export async function openStore(config: Readonly<Config>, log: Log, signal?: AbortSignal): Promise<OpenedStore> {
+/**
+ * Opens the configured store, waiting for it (see retryUntilOpen) while it does not answer. The
+ * PostgreSQL store uses pool when given (the node's one pool for DATABASE_URL).
+ */
+export async function openStore(config: Readonly<Config>, log: Log, signal?: AbortSignal, pool?: pg.Pool): Promise<OpenedStore> {
   const open = openers[config.sessionStore];
-  return retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log), log, signal);
+  return retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
 }

@@ -1,5 +1,6 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
+import type pg from 'pg';
 import { redactUrl, type Config } from '../config.ts';
 import { createPool } from '../db.ts';
 import { describeError, type Log } from '../log.ts';
@@ -7,10 +8,14 @@ import type { OpenedStore } from './opened-store.ts';
 
 const PgStore = connectPgSimple(session);
 
-// connect-pg-simple on its own pool (see createPool for the deadlines that make outages fail fast).
-export async function openPostgresStore(config: Readonly<Config>, log: Log): Promise<OpenedStore> {
+// connect-pg-simple on the node's pool when it has one (login shares it), else on a pool of its
+// own (see createPool for the deadlines that make outages fail fast).
+export async function openPostgresStore(config: Readonly<Config>, log: Log, sharedPool?: pg.Pool): Promise<OpenedStore> {
   const target = redactUrl(config.databaseUrl!);
-  const pool = createPool(config.databaseUrl!, log);
+  const pool = sharedPool ?? createPool(config.databaseUrl!, log);
+  const endOwnPool = async () => {
+    if (!sharedPool) await pool.end();
+  };
   const store = new PgStore({
     pool,
     tableName: 'session',
@@ -25,7 +30,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log): Pro
     await new Promise<void>((resolve, reject) => store.pruneSessions((err) => (err ? reject(err) : resolve())));
   } catch (err) {
     store.close();
-    await pool.end().catch(() => {});
+    await endOwnPool().catch(() => {});
     throw err;
   }
   return {
@@ -37,7 +42,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log): Pro
     },
     close: async () => {
       await store.close();
-      await pool.end();
+      await endOwnPool();
     },
   };
 }
