@@ -48,10 +48,11 @@ for (let i = 0; i < repeat; i++) {
 const scenarioTimes = [...runsByScenario].map(([name, { runs, passed }]) => ({ name, medianMs: median(runs), passed }));
 
 console.log(`session-lab timings: ${availableParallelism()} cores, Node ${process.version}, ${repeat} run(s) each, medians\n`);
-console.log('topology            up ms   down ms');
-for (const t of topologies) console.log(`${t.name.padEnd(18)} ${String(t.upMs).padStart(6)}  ${String(t.downMs).padStart(7)}`);
-console.log('\nscenario            run ms  passed');
-for (const s of scenarioTimes) console.log(`${s.name.padEnd(18)} ${String(s.medianMs).padStart(7)}  ${s.passed}`);
+const width = Math.max(...[...topologies, ...scenarioTimes].map((row) => row.name.length));
+console.log(`${'topology'.padEnd(width)}   up ms  down ms`);
+for (const t of topologies) console.log(`${t.name.padEnd(width)}  ${String(t.upMs).padStart(6)}  ${String(t.downMs).padStart(7)}`);
+console.log(`\n${'scenario'.padEnd(width)}  run ms  passed`);
+for (const s of scenarioTimes) console.log(`${s.name.padEnd(width)}  ${String(s.medianMs).padStart(6)}  ${s.passed}`);
 console.log(`\nall scenarios: ${Math.round(median(wholeRuns))} ms`);
 if (values.json) {
   await writeFile(values.json, JSON.stringify({ date: new Date().toISOString(), cores: availableParallelism(), node: process.version, repeat, topologies, scenarios: scenarioTimes, allScenariosMs: Math.round(median(wholeRuns)) }, null, 2) + '\n');
