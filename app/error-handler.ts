@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable } from './db.ts';
-import { fromBodyParserError, HttpError } from './errors.ts';
+import { fromBodyParserError, fromRouterError, HttpError } from './errors.ts';
 import { describeError, type Log } from './log.ts';
 
 function fromDatabaseError(err: unknown): HttpError | undefined {
@@ -12,7 +12,7 @@ function fromDatabaseError(err: unknown): HttpError | undefined {
 /** Answers every error with its catalog status and a JSON body; a 500 means a bug and is logged with its stack. */
 export function errorHandler(config: Readonly<Config>, log: Log): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof HttpError ? err : (fromBodyParserError(err) ?? fromDatabaseError(err));
+    const known = err instanceof HttpError ? err : (fromBodyParserError(err) ?? fromRouterError(err) ?? fromDatabaseError(err));
     if (res.headersSent) {
       // express-session saves or touches after the answer when nothing saved before; the client has its answer.
       log(`${config.nodeName} ${req.method} ${req.path}: after the response: ${describeError(known?.cause ?? err)}`);

@@ -3,6 +3,7 @@
 // a store that cannot answer is 503; 500 is kept for bugs.
 export const errorCatalog = {
   bad_json: { status: 400, message: 'the request body is not valid JSON' },
+  bad_path: { status: 400, message: 'the request path has a malformed percent-encoding' },
   invalid_field: { status: 400, message: 'a field is missing or invalid' },
   not_found: { status: 404, message: 'no such route' },
   unauthenticated: { status: 401, message: 'log in first' },
@@ -44,6 +45,12 @@ export class HttpError extends Error {
   toJSON(): { error: ErrorCode; message: string; field?: string } {
     return { error: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
   }
+}
+
+/** The router's error for a path parameter that does not decode (GET /cart/items/%): a 400, not a bug. */
+export function fromRouterError(err: unknown): HttpError | undefined {
+  if (!(err instanceof URIError) || (err as { status?: unknown }).status !== 400) return undefined;
+  return new HttpError('bad_path');
 }
 
 /** Maps body-parser's errors (they carry `type`) to the catalog; undefined for anything else. */

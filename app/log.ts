@@ -1,17 +1,9 @@
-import { createHash } from 'node:crypto';
-
 /** Where a node writes its log lines; stdout in production, a collector in tests. */
 export type Log = (line: string) => void;
 
 export const stdoutLog: Log = (line) => {
   process.stdout.write(line + '\n');
 };
-
-/** A short, stable tag for a session id: enough to follow a session through interleaved logs, useless to hijack it. */
-export function sessionTag(sessionId: string | undefined): string {
-  if (!sessionId) return '-';
-  return createHash('sha256').update(sessionId).digest('hex').slice(0, 8);
-}
 
 export function describeError(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return describeError(err.errors[0]);

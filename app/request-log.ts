@@ -1,11 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { Config } from './config.ts';
-import { sessionTag, type Log } from './log.ts';
+import { servedByHeader, sessionTag } from './contract.ts';
+import type { Log } from './log.ts';
 
 /** Names the serving node on every response, errors included, and never lets one be cached. */
 export function servedBy(config: Readonly<Config>): RequestHandler {
   return (_req, res, next) => {
-    res.setHeader('X-Served-By', config.nodeName);
+    res.setHeader(servedByHeader, config.nodeName);
     res.setHeader('Cache-Control', 'no-store');
     next();
   };

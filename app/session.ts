@@ -6,13 +6,7 @@ import type { Config } from './config.ts';
 import { HttpError } from './errors.ts';
 import type { OpenedStore } from './stores/index.ts';
 
-// No dot in the name: nginx can only hash on $cookie_lab_sid.
-export const sessionCookieName = 'lab_sid';
-
-export interface CartLine {
-  sku: string;
-  qty: number;
-}
+import { sessionCookieName, sessionStateHeader, type CartLine, type SessionState } from './contract.ts';
 
 declare module 'express-session' {
   interface SessionData {
@@ -20,12 +14,6 @@ declare module 'express-session' {
   }
 }
 
-/**
- * new: the request carried no validly signed session cookie. existing: it did and the store had
- * that session. lost: it did, but the store had no such session (restart, another node's disk,
- * expiry) and a new one was started. unknown: the store could not be asked.
- */
-export type SessionState = 'new' | 'existing' | 'lost' | 'unknown';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -82,7 +70,7 @@ export function readSessionCookie(config: Readonly<Config>): RequestHandler {
   return (req, res, next) => {
     res.locals.cookieSessionId = signedSessionId(req.headers.cookie, config.sessionSecrets);
     res.locals.sessionState = 'unknown';
-    res.setHeader('X-Session-State', 'unknown');
+    res.setHeader(sessionStateHeader, 'unknown');
     next();
   };
 }
@@ -94,7 +82,7 @@ export function markSessionState(req: Request, res: Response, next: NextFunction
   const cookieId = res.locals.cookieSessionId;
   const state: SessionState = cookieId === undefined ? 'new' : cookieId === req.sessionID ? 'existing' : 'lost';
   res.locals.sessionState = state;
-  res.setHeader('X-Session-State', state);
+  res.setHeader(sessionStateHeader, state);
   next();
 }
 

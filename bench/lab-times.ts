@@ -8,6 +8,7 @@ import { scenarios } from '../scenarios/index.ts';
 import { startLocalTopology } from '../runner/local/backend.ts';
 import { runScenario } from '../runner/scenario.ts';
 import { listTopologies, loadTopology } from '../runner/topology.ts';
+import { median } from '../lib/stats.ts';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, json: { type: 'string' } } });
 const repeat = Number(values.repeat);
@@ -16,7 +17,6 @@ if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
   process.exit(2);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const topologies: { name: string; upMs: number; downMs: number }[] = [];
 for (const name of listTopologies()) {

@@ -2,6 +2,7 @@
 import { Device } from '../runner/http-client.ts';
 import type { RunningTopology } from '../runner/backend.ts';
 import type { BenchSettings } from './settings.ts';
+import { median } from '../lib/stats.ts';
 
 export interface OutageResult {
   store: string;
@@ -12,7 +13,6 @@ export interface OutageResult {
   recoveredWithinMs: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function measureOutage(store: 'redis' | 'postgres', running: RunningTopology, settings: BenchSettings): Promise<OutageResult> {
   const device = new Device('outage', running.balancerUrl, { timeoutMs: 10_000 });

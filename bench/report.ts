@@ -3,6 +3,7 @@
 import type { FileStoreResult } from './file-store.ts';
 import type { Machine } from './machine.ts';
 import type { MemoryResult, ReclaimResult } from './memory.ts';
+import type { LoginTimingResult } from './login-timing.ts';
 import type { OutageResult } from './outage.ts';
 import type { BenchSettings } from './settings.ts';
 import type { CaseResult } from './throughput.ts';
@@ -16,6 +17,7 @@ export interface BenchReport {
   memory: { sizes: MemoryResult[]; reclaim: ReclaimResult };
   fileStore: FileStoreResult[];
   outage: OutageResult[];
+  loginTiming: LoginTimingResult;
 }
 
 export function withRatios(results: CaseResult[]): BenchReport['throughput'] {
@@ -107,6 +109,8 @@ export function answers(report: BenchReport): string[] {
   if (loggedIn && anonymous) {
     lines.push(`- A logged-in read (token check + DB cart) against an anonymous one on the same node: ${(loggedIn.requestsPerSecond / anonymous.requestsPerSecond).toFixed(2)}× the throughput, p50 ${loggedIn.p50Ms} against ${anonymous.p50Ms} ms.`);
   }
+  const t = report.loginTiming;
+  lines.push(`- A failed login takes ${t.wrongPasswordP50Ms} ms at p50 for a wrong password and ${t.unknownUserP50Ms} ms for an unknown user (${t.ratio}×, ${t.samples} each): both pay one scrypt, so timing does not tell which usernames exist.`);
   for (const outage of report.outage) lines.push(`- With ${outage.store} down a request answers ${outage.statuses} in ${outage.p50Ms} ms at p50 (${outage.maxMs} ms at most).`);
   return lines;
 }

@@ -10,6 +10,7 @@ import { projectRoot } from '../runner/topology.ts';
 import { measureFileStore } from './file-store.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory.ts';
+import { measureLoginTiming } from './login-timing.ts';
 import { measureOutage } from './outage.ts';
 import { answers, fileStoreTable, markdown, memoryTable, outageTable, throughputTable, withRatios, type BenchReport } from './report.ts';
 import { benchSettings } from './settings.ts';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     const throughput = await measureThroughput(rig, settings, (r) =>
       console.log(`  ${r.path.padEnd(5)} ${r.target.padEnd(52)} ${String(r.requestsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms`),
     );
+    console.log('Login timing…');
+    const loginTiming = await measureLoginTiming(rig.topologies['postgres-2']!);
     console.log('Store outages…');
     const outage = [await measureOutage('redis', rig.topologies['redis-2']!, settings), await measureOutage('postgres', rig.topologies['postgres-2']!, settings)];
     await rig.stop();
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
     const memory = await measureMemory(settings);
     console.log('File store at scale…');
     const fileStore = await measureFileStore(settings);
-    report = { date, mode: settings.mode, settings, machine, throughput: withRatios(throughput), memory, fileStore, outage };
+    report = { date, mode: settings.mode, settings, machine, throughput: withRatios(throughput), memory, fileStore, outage, loginTiming };
   } finally {
     await rig.stop();
   }

@@ -6,8 +6,9 @@ import autocannon from 'autocannon';
 import type { RunningTopology } from '../runner/backend.ts';
 import { Device } from '../runner/http-client.ts';
 import { startLocalTopology } from '../runner/local/backend.ts';
-import { spawnManaged, spawned, type ManagedProcess } from '../runner/processes.ts';
-import { waitUntilReady } from '../runner/services/wait.ts';
+import { spawnManaged } from '../runner/processes.ts';
+import { ProcessService } from '../runner/servers/process-service.ts';
+import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
 import type { BenchSettings } from './settings.ts';
@@ -30,7 +31,6 @@ export interface CaseResult {
   requests: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A pool of visitors, each with a session that holds a one-line cart. */
 async function sessionPool(url: string, size: number): Promise<Record<string, string>[]> {
@@ -68,14 +68,19 @@ async function userPool(url: string, size: number): Promise<Record<string, strin
 
 async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const managed: ManagedProcess = spawnManaged('baseline', process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'baseline-server.ts')], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
-  });
-  await spawned(managed);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady('baseline', async () => (await fetch(`${url}/cart`)).arrayBuffer(), managed);
-  return { url, stop: () => managed.stop() };
+  const baseline = new ProcessService({
+    name: 'baseline',
+    port,
+    launch: async () =>
+      spawnManaged('baseline', process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'baseline-server.ts')], {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+      }),
+    ready: async () => (await fetch(`${url}/cart`)).arrayBuffer(),
+  });
+  await baseline.start();
+  return { url, stop: () => baseline.stop() };
 }
 
 export interface ThroughputRig {

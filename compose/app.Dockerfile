@@ -7,6 +7,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY lib ./lib
 COPY app ./app
 RUN npm run build
 

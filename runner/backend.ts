@@ -1,13 +1,21 @@
 import type { Topology } from './topology.ts';
 
-/** What a fault can do to one service of a running topology. */
+/**
+ * What faults can do to one service of a running topology, whichever backend runs it. start and
+ * stop every backend has; the others are capabilities a backend may lack (a fault that needs a
+ * missing one fails with a clear error instead of doing something else).
+ */
 export interface ServiceControl {
   /** Starts it (again) and resolves once it answers. */
   start(): Promise<void>;
   /** Graceful stop: SIGTERM (SIGINT for PostgreSQL), SIGKILL after a grace period. */
   stop(): Promise<void>;
   /** kill -9: no chance to finish anything. */
-  kill(): Promise<void>;
+  kill?(): Promise<void>;
+  /** Freezes it: its port stays open but nothing answers (a hung process, a GC pause, a full disk). */
+  pause?(): Promise<void>;
+  /** Undoes pause. */
+  resume?(): Promise<void>;
 }
 
 export interface ProbeAnswer {

@@ -1,15 +1,16 @@
-// npm run lab -- list | run <scenario…|all> | up <topology>
+// The lab's command line (npm run lab -- list | run <scenario…|all> | up <topology>), handed a
+// catalogue of scenarios by the workload's entry point: the engine itself knows no scenario.
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scenarios } from '../scenarios/index.ts';
 import type { RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
-import { checkCompose, ComposeUnavailableError, startComposeTopology } from './compose/backend.ts';
-import { runsDir, startLocalTopology } from './local/backend.ts';
+import { checkCompose, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
+import { startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
-import { formatOp, formatTable } from './report.ts';
+import { formatFirstBad, formatOp, formatTable } from './report.ts';
+import { runsDir } from './run-dir.ts';
 import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
@@ -54,7 +55,7 @@ function backendStarter(backend: string, streamLogs: boolean): StartTopology {
   };
 }
 
-function pickScenarios(names: string[]): Scenario[] {
+function pickScenarios(scenarios: readonly Scenario[], names: string[]): Scenario[] {
   if (names.length === 0) throw new UsageError('run needs scenario names or "all"; see `npm run lab -- list`');
   if (names.includes('all')) return [...scenarios];
   return names.map((name) => {
@@ -81,7 +82,7 @@ function onSignals(getRunning: () => RunningTopology | undefined): void {
   process.on('SIGTERM', () => stop(143));
 }
 
-function list(): void {
+function list(scenarios: readonly Scenario[]): void {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   console.log('Scenarios (npm run lab -- run <name>):');
   for (const s of scenarios) console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}] ${s.summary}`);
@@ -92,8 +93,8 @@ function list(): void {
   }
 }
 
-async function run(names: string[], backend: string, jsonFile: string | undefined, streamLogs: boolean): Promise<number> {
-  const chosen = pickScenarios(names);
+async function run(scenarios: readonly Scenario[], names: string[], backend: string, jsonFile: string | undefined, streamLogs: boolean): Promise<number> {
+  const chosen = pickScenarios(scenarios, names);
   const start = backendStarter(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
   const color = useColor(process.stdout);
@@ -113,6 +114,7 @@ async function run(names: string[], backend: string, jsonFile: string | undefine
     });
     if (result.error) console.log(`  ✗ ${result.error}`);
     console.log(`  ${result.passed ? '✓' : '✗'} expected ${result.expected}, observed ${result.observed} (${(result.durationMs / 1000).toFixed(1)} s)`);
+    if (result.firstBad) console.log(`  ${result.passed ? '·' : '✗'} first bad operation ${formatFirstBad(result.firstBad)}`);
     results.push(result);
   }
   console.log(`\n${formatTable(results, color)}`);
@@ -143,7 +145,7 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(scenarios: readonly Scenario[], argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -161,10 +163,10 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'list':
-      list();
+      list(scenarios);
       return 0;
     case 'run':
-      return run(rest, values.backend, values.json, values.logs);
+      return run(scenarios, rest, values.backend, values.json, values.logs);
     case 'up':
       return up(rest[0], values.backend);
     default:
@@ -172,19 +174,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  async (code) => {
-    await stopAllManaged();
-    process.exit(code);
-  },
-  async (err: unknown) => {
-    await stopAllManaged();
-    const known =
-      err instanceof UsageError ||
-      err instanceof MissingBinaryError ||
-      err instanceof TopologyError ||
-      err instanceof ComposeUnavailableError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);
-    process.exit(known ? 2 : 1);
-  },
-);
+/** Runs the command line over this catalogue and exits with its code. */
+export function runLab(scenarios: readonly Scenario[], argv = process.argv.slice(2)): void {
+  main(scenarios, argv).then(
+    async (code) => {
+      await stopAllManaged();
+      process.exit(code);
+    },
+    async (err: unknown) => {
+      await stopAllManaged();
+      const known =
+        err instanceof UsageError ||
+        err instanceof MissingBinaryError ||
+        err instanceof TopologyError ||
+        err instanceof ComposeUnavailableError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);
+      process.exit(known ? 2 : 1);
+    },
+  );
+}

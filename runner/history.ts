@@ -1,6 +1,6 @@
 // The record of a scenario run, as in Jepsen: every operation a device or a fault performed,
-// with what it saw. Checkers are pure functions of this list.
-import type { CartLine } from '../app/session.ts';
+// with what it saw. Checkers are pure functions of this list. The engine fills the fields every
+// HTTP lab has; a workload extends Op with what its answers carry (a cart, a user).
 
 /**
  * ok: it happened and the answer says so. fail: it certainly did not take effect (a refused
@@ -9,30 +9,44 @@ import type { CartLine } from '../app/session.ts';
  */
 export type OpType = 'ok' | 'fail' | 'info';
 
+/** The processes the engine itself records as. */
+export const enginePrincipals = {
+  /** Faults. */
+  nemesis: 'nemesis',
+  /** Direct GETs to one node, bypassing the balancer. */
+  probe: 'probe',
+  /** Deliberate waits. */
+  lab: 'lab',
+} as const;
+
 export interface Op {
   index: number;
-  /** The device's name, or "nemesis" for faults, "probe" for direct node probes. */
+  /** The device's name, or one of enginePrincipals. */
   process: string;
   action: string;
   args?: Record<string, unknown>;
   type: OpType;
   startedMs: number;
   endedMs: number;
+  /** The request as sent, e.g. "POST /cart/items" (for reports). */
+  request?: string;
   status?: number;
+  /** X-Served-By: the app node that answered (absent when nginx answered by itself, or nothing did). */
   servedBy?: string;
+  /** X-Session-State of the answer. */
   sessionState?: string;
-  /** A hash of the session id the device held after the answer. */
+  /** A tag of the session id the device held after the answer. */
   session?: string;
-  /** The cart the answer showed. */
-  cart?: CartLine[];
-  /** The logged-in user the answer was for, if any. */
-  user?: string;
-  /** Anything else the answer carried (probe figures, counts). */
+  /** What the answer showed, in a few words (for reports), e.g. "cart apple×2". */
+  seen?: string;
+  /** Anything else the answer carried (error bodies, probe figures, counts). */
   value?: unknown;
+  /** Why there was no answer. */
   error?: string;
 }
 
-export type OpInput = Omit<Op, 'index'>;
+/** What a recorder passes in; History numbers it. */
+export type OpInput<O extends Op = Op> = Omit<O, 'index'>;
 
 export class History {
   readonly ops: Op[] = [];
@@ -45,8 +59,8 @@ export class History {
     return Math.round((performance.now() - this.startedAt) * 10) / 10;
   }
 
-  record(input: OpInput): Op {
-    const op = { index: this.ops.length, ...input };
+  record<O extends Op>(input: OpInput<O>): O {
+    const op = { index: this.ops.length, ...input } as O;
     this.ops.push(op);
     this.onOp(op);
     return op;

@@ -1,28 +1,8 @@
-// How a run reads on the terminal: one line per operation as it happens, a table at the end.
+// How a run reads on the terminal: one line per operation as it happens, a table at the end,
+// and for each verdict the operation it turned on.
 import { styleText } from 'node:util';
-import type { CartLine } from '../app/session.ts';
-import type { Op } from './history.ts';
-import type { ScenarioResult } from './scenario.ts';
-
-export function formatCart(cart: readonly CartLine[] | undefined): string {
-  if (!cart) return '';
-  return cart.length === 0 ? 'cart empty' : `cart ${cart.map((l) => `${l.sku}×${l.qty}`).join(' ')}`;
-}
-
-const requests: Record<string, (op: Op) => string> = {
-  read: () => 'GET /cart',
-  add: (op) => `POST /cart/items ${String(op.args?.sku)}×${String(op.args?.qty)}`,
-  remove: (op) => `DELETE /cart/items/${String(op.args?.sku)}`,
-  get: (op) => `GET ${String(op.args?.path)}`,
-  session: () => 'GET /session',
-  signup: (op) => `POST /signup ${String(op.args?.username)}`,
-  login: (op) => `POST /login ${String(op.args?.username)}`,
-  me: () => 'GET /me',
-  logout: () => 'POST /logout',
-  'logout-all': () => 'POST /logout-all',
-  'list-sessions': () => 'GET /me/sessions',
-  revoke: (op) => `DELETE /me/sessions/<${String(op.args?.device)}>`,
-};
+import { enginePrincipals, type Op } from './history.ts';
+import type { FirstBad, ScenarioResult } from './scenario.ts';
 
 function outcome(op: Op): string {
   if (op.type === 'ok') return '';
@@ -31,25 +11,23 @@ function outcome(op: Op): string {
   return ` [${op.type}${detail ? `: ${detail}` : ''}]`;
 }
 
-/** device → request → node → session state → cart */
+/** device → request → node → session state → what the answer showed */
 export function formatOp(op: Op): string {
   const who = op.process.padEnd(9) + ' ';
   const ms = `(${Math.round(op.endedMs - op.startedMs)} ms)`;
-  if (op.process === 'nemesis') return `  ${who}${op.action} ${String(op.args?.service)} ${ms}${outcome(op)}`;
-  if (op.process === 'probe') {
-    const figures = op.value as { heapUsedBytes?: number; sessionsHeld?: number | null } | undefined;
-    const heap = figures?.heapUsedBytes !== undefined ? `heap ${(figures.heapUsedBytes / 1024 ** 2).toFixed(1)} MiB` : '';
-    const held = figures?.sessionsHeld != null ? `, ${figures.sessionsHeld} sessions held` : '';
-    return `  ${who}${String(op.args?.label)}: GET ${String(op.args?.service)}${String(op.args?.path)} → ${heap}${held}${outcome(op)}`;
-  }
-  if (op.action === 'wait') return `  ${who}${String(op.args?.why)} ${ms}`;
-  if (op.action === 'visit') {
-    const counts = op.value as { ok: number; failed: number };
-    return `  ${who}${String(op.args?.count)} first visits, ${String(op.args?.concurrency)} at a time: ${counts.ok} ok, ${counts.failed} failed ${ms}`;
-  }
-  const request = requests[op.action]?.(op) ?? op.action;
-  const parts = [request, op.servedBy ?? 'no node', op.sessionState ?? '-', op.user ? `user ${op.user}` : '', formatCart(op.cart)].filter(Boolean);
+  const request = op.request ?? op.action;
+  if (op.process === enginePrincipals.nemesis || op.process === enginePrincipals.lab) return `  ${who}${request} ${ms}${outcome(op)}`;
+  // A request that went out over HTTP has a status or an error; it names the node or its absence.
+  const overHttp = op.status !== undefined || op.error !== undefined;
+  const node = overHttp ? (op.servedBy ?? 'no node') : undefined;
+  const parts = [request, node, overHttp ? (op.sessionState ?? '-') : undefined, op.seen].filter(Boolean);
   return `  ${who}${parts.join(' → ')}${outcome(op)}`;
+}
+
+/** "#12 at 153 ms: laptop GET /cart on server_2: expected cart apple×1, saw cart empty" */
+export function formatFirstBad(bad: FirstBad): string {
+  const where = [bad.request, bad.node ? `on ${bad.node}` : undefined].filter(Boolean).join(' ');
+  return `#${bad.index} at ${Math.round(bad.atMs)} ms: ${bad.process} ${where}: expected ${bad.expected}, saw ${bad.seen}`;
 }
 
 /** The metrics as k=v pairs; nested ones (per node) with dotted keys: perNode.server_1.lostSessions=3. */

@@ -1,5 +1,7 @@
 // A scenario is data plus a small script: which topology, what it expects, the steps it drives
-// through a Lab, and a checker that reads the history and says what was observed.
+// through a Lab, and a checker that reads the history and says what was observed. The engine
+// runs it; what the checker says is the verdict, even when the checker itself fails.
+import { withTimeout } from '../lib/time.ts';
 import type { RunningTopology } from './backend.ts';
 import { History, type Op } from './history.ts';
 import { Lab } from './lab.ts';
@@ -7,12 +9,32 @@ import { loadTopology, type Topology } from './topology.ts';
 
 export type Metrics = Record<string, unknown>;
 
+/** The operation a verdict turned on: what was expected of it and what it showed. */
+export interface FirstBad {
+  index: number;
+  /** When its answer came, in ms since the run started. */
+  atMs: number;
+  process: string;
+  request: string | undefined;
+  node: string | undefined;
+  expected: string;
+  seen: string;
+}
+
 export interface Verdict {
   observed: string;
   metrics: Metrics;
+  /** The first operation that shows the verdict's fault (a lost cart, a leaked login), if any. */
+  firstBad?: FirstBad;
+  /** Set with observed "checker-error": the checker's own exception. */
+  error?: string;
 }
 
-export interface Scenario {
+export function firstBad(op: Op, expected: string, seen: string): FirstBad {
+  return { index: op.index, atMs: op.endedMs, process: op.process, request: op.request, node: op.servedBy, expected, seen };
+}
+
+export interface Scenario<O extends Op = Op> {
   name: string;
   /** One sentence: what it shows. */
   summary: string;
@@ -21,8 +43,20 @@ export interface Scenario {
   /** The outcome it expects to observe. */
   expected: string;
   run(lab: Lab): Promise<void>;
-  /** A pure function of the history. */
-  check(history: readonly Op[]): Verdict;
+  /** A pure function of the history (the workload's devices recorded its ops as O). */
+  check(history: readonly O[]): Verdict;
+}
+
+/** The observed outcome when the checker threw: the run goes on, the error is the verdict. */
+export const checkerError = 'checker-error';
+
+/** Jepsen's check-safe: a checker's exception becomes a verdict instead of ending the run. */
+export function checkSafe(scenario: Scenario, history: readonly Op[]): Verdict {
+  try {
+    return scenario.check(history);
+  } catch (err) {
+    return { observed: checkerError, metrics: {}, error: `the checker failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 export interface ScenarioResult {
@@ -32,8 +66,10 @@ export interface ScenarioResult {
   observed: string;
   passed: boolean;
   metrics: Metrics;
+  firstBad?: FirstBad;
   durationMs: number;
   runDir: string | undefined;
+  /** Why the run or its checker failed. */
   error?: string;
   history: Op[];
 }
@@ -48,43 +84,36 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const startedAt = performance.now();
   const history = new History(options.onOp);
   let running: RunningTopology | undefined;
   let lab: Lab | undefined;
-  let error: string | undefined;
+  let runError: string | undefined;
   try {
     running = await options.start(loadTopology(scenario.topology));
     options.onRunning?.(running);
     lab = new Lab(running, history);
     await withTimeout(scenario.run(lab), options.timeoutMs ?? 120_000, `scenario ${scenario.name}`);
   } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
+    runError = err instanceof Error ? err.message : String(err);
   } finally {
     await lab?.close();
     await running?.down();
     options.onRunning?.(undefined);
   }
-  const verdict: Verdict = error ? { observed: 'error', metrics: {} } : scenario.check(history.ops);
+  const verdict: Verdict = runError ? { observed: 'error', metrics: {}, error: runError } : checkSafe(scenario, history.ops);
   return {
     name: scenario.name,
     topology: scenario.topology,
     expected: scenario.expected,
     observed: verdict.observed,
-    passed: !error && verdict.observed === scenario.expected,
+    passed: verdict.error === undefined && verdict.observed === scenario.expected,
     metrics: verdict.metrics,
+    ...(verdict.firstBad ? { firstBad: verdict.firstBad } : {}),
     durationMs: Math.round(performance.now() - startedAt),
     runDir: running?.runDir,
-    ...(error ? { error } : {}),
+    ...(verdict.error ? { error: verdict.error } : {}),
     history: history.ops,
   };
 }

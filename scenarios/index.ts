@@ -1,4 +1,5 @@
 import type { Scenario } from '../runner/scenario.ts';
+import type { ShopOp } from './shop/actions.ts';
 import { fileRestart } from './file-restart.ts';
 import { fileRoundRobin } from './file-round-robin.ts';
 import { loginMultiDevice } from './login-multi-device.ts';
@@ -12,7 +13,7 @@ import { sessionFixation } from './session-fixation.ts';
 import { tokenExpiry } from './token-expiry.ts';
 
 /** The catalog, in the article's order. */
-export const scenarios: readonly Scenario[] = [
+export const scenarios: readonly Scenario<ShopOp>[] = [
   memoryRestart,
   memoryGrowth,
   fileRestart,

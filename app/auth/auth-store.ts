@@ -1,7 +1,7 @@
 // Every statement on the login tables. Cart changes are single atomic statements: two devices
 // adding at once both count, with no read-modify-write of a whole cart.
 import type pg from 'pg';
-import type { CartLine } from '../session.ts';
+import type { CartLine } from '../contract.ts';
 
 export interface User {
   id: string;

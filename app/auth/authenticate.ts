@@ -3,7 +3,8 @@ import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import type { UserSession } from './auth-store.ts';
 import type { Auth } from './index.ts';
-import { isWellFormedToken, tokenCookieName, tokenHash } from './tokens.ts';
+import { tokenCookieName } from '../contract.ts';
+import { isWellFormedToken, tokenHash } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
   interface Locals {

@@ -2,8 +2,6 @@
 // of the table logs nobody in.
 import { createHash, randomBytes } from 'node:crypto';
 
-export const tokenCookieName = 'lab_token';
-
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }

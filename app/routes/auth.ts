@@ -4,11 +4,12 @@ import { UsernameTakenError } from '../auth/auth-store.ts';
 import { clearTokenCookie, requireSession } from '../auth/authenticate.ts';
 import { failureWindowSeconds, type Auth } from '../auth/index.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { newToken, tokenCookieName, tokenHash } from '../auth/tokens.ts';
+import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { saveSession } from '../session.ts';
-import { jsonBody, maxQtyPerLine } from './cart.ts';
+import { maxQtyPerLine, tokenCookieName } from '../contract.ts';
+import { jsonBody } from './cart.ts';
 
 /** Failed logins allowed per minute for one username from one address, and for one address overall. */
 export const maxFailuresPerUsernameAndAddress = 5;

@@ -2,11 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
-import { saveSession, type CartLine } from '../session.ts';
+import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
+import { saveSession } from '../session.ts';
 
 const skuPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-export const maxQtyPerLine = 999;
-export const maxCartLines = 50;
 
 export function parseSku(value: unknown): string {
   if (typeof value !== 'string' || !skuPattern.test(value)) {

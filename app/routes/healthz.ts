@@ -3,20 +3,9 @@ import type { Config } from '../config.ts';
 import { errorCatalog, HttpError } from '../errors.ts';
 import { describeError, type Log } from '../log.ts';
 import type { OpenedStore } from '../stores/index.ts';
+import { withTimeout } from '../../lib/time.ts';
 
 const pingTimeoutMs = 1000;
-
-async function pingWithin(opened: OpenedStore, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    await Promise.race([opened.ping(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * 200 when the store answers, 503 when it does not. It runs behind the probe session middleware,
@@ -31,7 +20,7 @@ export function healthzRoutes(config: Readonly<Config>, opened: OpenedStore, pro
   };
   router.get('/healthz', probeSession, async (_req, res) => {
     try {
-      await pingWithin(opened, pingTimeoutMs);
+      await withTimeout(opened.ping(), pingTimeoutMs, 'the store ping');
       res.json({ ok: true, ...status });
     } catch (err) {
       unhealthy(res, err);

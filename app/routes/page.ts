@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Router, type RequestHandler } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
-import { sessionTag } from '../log.ts';
+import { sessionTag } from '../contract.ts';
 
 const template = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 

@@ -1,17 +1,15 @@
 import type { RunningTopology } from '../backend.ts';
-import { killNode } from './kill-node.ts';
-import { restartNode } from './restart-node.ts';
-import { startService } from './start-service.ts';
-import { stopService } from './stop-service.ts';
+import { kill } from './kill.ts';
+import { pause } from './pause.ts';
+import { restart } from './restart.ts';
+import { resume } from './resume.ts';
+import { start } from './start.ts';
+import { stop } from './stop.ts';
 
+/** A fault acts on one service of a running topology: a node, nginx, Redis or PostgreSQL alike. */
 export type Fault = (running: RunningTopology, service: string) => Promise<void>;
 
 /** Every fault a scenario can inject, one module each. */
-export const faults = {
-  restart: restartNode,
-  kill: killNode,
-  stop: stopService,
-  start: startService,
-} satisfies Record<string, Fault>;
+export const faults = { restart, kill, stop, start, pause, resume } satisfies Record<string, Fault>;
 
 export type FaultName = keyof typeof faults;

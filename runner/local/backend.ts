@@ -1,15 +1,14 @@
 // The local backend: a compose topology as local processes on loopback, with a run directory
 // for its logs and data (.lab/runs/<time>-<topology>/).
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnknownServiceError, type RunningTopology } from '../backend.ts';
 import { freePort } from '../free-port.ts';
 import { Device } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
-import { projectRoot, type Topology } from '../topology.ts';
-import { localService, type LocalService } from './services.ts';
-
-export const runsDir = join(projectRoot, '.lab', 'runs');
+import { newRunDir } from '../run-dir.ts';
+import type { Topology } from '../topology.ts';
+import { localService, type LocalService } from './from-compose.ts';
 
 export interface LocalOptions {
   /** Where service output goes live, prefixed; undefined keeps it in the run's log files only. */
@@ -31,23 +30,9 @@ export function startOrder(topology: Topology): string[][] {
   return levels;
 }
 
-/** Run directories kept; older ones are removed when a new run starts. */
-const keptRuns = 50;
-
-async function pruneOldRuns(): Promise<void> {
-  const runs = (await readdir(runsDir).catch(() => [] as string[])).sort();
-  await Promise.all(runs.slice(0, Math.max(0, runs.length - keptRuns + 1)).map((name) => rm(join(runsDir, name), { recursive: true, force: true })));
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 23);
-}
-
 export async function startLocalTopology(topology: Topology, options: LocalOptions = {}): Promise<RunningTopology> {
-  await pruneOldRuns();
-  const runDir = join(runsDir, `${timestamp()}-${topology.name}`);
+  const runDir = await newRunDir(topology.name);
   const logDir = join(runDir, 'logs');
-  await mkdir(logDir, { recursive: true });
   // PostgreSQL runs as its own user when the runner is root: it must be able to walk into the run dir.
   await mkdir(join(runDir, 'volumes'), { recursive: true, mode: 0o755 });
   const mux = new LogMux(logDir, options.terminal);
@@ -65,7 +50,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   const down = () => {
     downing ??= (async () => {
       for (const level of [...levels].reverse()) {
-        await Promise.all(level.map((name) => services.get(name)!.stop()));
+        await Promise.all(level.map((name) => services.get(name)!.server.stop()));
       }
       await mux.close();
       if (!options.keepData) {
@@ -77,7 +62,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   };
 
   try {
-    for (const level of levels) await Promise.all(level.map((name) => services.get(name)!.start()));
+    for (const level of levels) await Promise.all(level.map((name) => services.get(name)!.server.start()));
   } catch (err) {
     await down();
     throw err;
@@ -87,7 +72,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   const service = (name: string) => {
     const found = services.get(name);
     if (!found) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${[...services.keys()].join(', ')}`);
-    return found;
+    return found.server;
   };
   return {
     topology,

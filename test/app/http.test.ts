@@ -160,6 +160,12 @@ describe('bad input', () => {
     expect([answer.status, answer.json.field]).toEqual([400, 'sku']);
   });
 
+  it('refuses a path with a malformed percent-encoding with 400', async () => {
+    const node = await startTestNode();
+    const answer = await raw(node.url, 'DELETE', '/cart/items/%', undefined);
+    expect([answer.status, answer.json.error]).toEqual([400, 'bad_path']);
+  });
+
   it('answers an unknown route with 404 JSON', async () => {
     const node = await startTestNode();
     const answer = await raw(node.url, 'PUT', '/nothing/here', undefined);

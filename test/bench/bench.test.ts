@@ -41,6 +41,7 @@ describe('npm run bench -- --tiny', () => {
     for (const size of report.memory.sizes) expect(size.heapBytesPerSession).toBeGreaterThan(0);
     expect(report.memory.reclaim.reclaimed).toBe(false);
     expect(report.fileStore.map((f) => f.files)).toEqual(report.settings.fileSessionCounts);
+    expect(report.loginTiming.samples).toBe(8);
     for (const outage of report.outage) {
       expect(outage.statuses).toBe(`${report.settings.outageRequests}×503`);
       expect(outage.maxMs).toBeLessThan(1500);

@@ -9,8 +9,12 @@ import { scenarios } from '../../scenarios/index.ts';
 import { projectRoot } from '../../runner/topology.ts';
 
 async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return labFrom('scenarios/lab.ts', ...args);
+}
+
+async function labFrom(entry: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'runner/cli.ts', ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', entry, ...args], {
       cwd: projectRoot,
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -58,13 +62,25 @@ describe('npm run lab', () => {
       expect(stdout).toContain('nemesis   restart server_1');
       expect(stdout).toContain('phone     GET /cart → server_1 → lost → cart empty');
       expect(stdout).toMatch(/memory-restart\s+session-lost\s+session-lost\s+[\d.]+ s\s+PASS/);
+      expect(stdout).toMatch(/first bad operation #4 at \d+ ms: phone GET \/cart on server_1: expected the same session, cart apple×2 bread×1, saw lost, cart empty/);
       const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
       expect(report.scenarios).toHaveLength(1);
       expect(report.scenarios[0]).toMatchObject({ name: 'memory-restart', topology: 'memory-1', expected: 'session-lost', observed: 'session-lost', passed: true });
       expect(report.scenarios[0].history.length).toBe(5);
       expect(report.scenarios[0].metrics).toMatchObject({ cartBefore: 3, cartAfter: 0 });
+      expect(report.scenarios[0].firstBad).toMatchObject({ index: 4, process: 'phone', request: 'GET /cart', node: 'server_1', seen: 'lost, cart empty' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('when a checker throws', () => {
+    it('reports checker-error for it, runs the next scenario, prints the table and exits 1', async () => {
+      const { code, stdout } = await labFrom('test/fixtures/lab-with-broken-checker.ts', 'run', 'all');
+      expect(code).toBe(1);
+      expect(stdout).toContain('✗ the checker failed: no such probe label');
+      expect(stdout).toMatch(/broken-checker\s+session-lost\s+checker-error\s+[\d.]+ s\s+FAIL/);
+      expect(stdout).toMatch(/memory-restart\s+session-lost\s+session-lost\s+[\d.]+ s\s+PASS/);
+    });
   });
 });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryRestart } from '../../scenarios/memory-restart.ts';
-import { runsDir, startLocalTopology } from '../../runner/local/backend.ts';
+import { startLocalTopology } from '../../runner/local/backend.ts';
+import { runsDir } from '../../runner/run-dir.ts';
+import { shopDevice } from '../../scenarios/shop/device.ts';
 import { runScenario } from '../../runner/scenario.ts';
 import { parseTopology, projectRoot } from '../../runner/topology.ts';
 import { survivors } from '../support/survivors.ts';
@@ -15,7 +17,7 @@ import { survivors } from '../support/survivors.ts';
 const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
 
 function startCli(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runner/cli.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -65,7 +67,7 @@ describe('teardown', () => {
       {
         ...memoryRestart,
         async run(lab) {
-          await lab.device('phone').add('apple');
+          await shopDevice(lab, 'phone').add('apple');
           throw new Error('the script broke');
         },
       },

@@ -1,13 +1,13 @@
 // The local backend's reading of every compose file, and the one mapping it runs them through.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
 import { localEnvironment, rewriteAddresses } from '../../runner/local/address-map.ts';
 import { startOrder } from '../../runner/local/backend.ts';
-import { localPath } from '../../runner/local/services.ts';
+import { localPath } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
 import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, TopologyError } from '../../runner/topology.ts';
 
@@ -103,11 +103,16 @@ describe('the nginx template', () => {
   });
 });
 
+describe('projectRoot', () => {
+  it('is the folder of the project’s package.json', () => {
+    expect(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).name).toBe('session-lab');
+  });
+});
+
 describe('findBinary', () => {
   it('finds PostgreSQL outside PATH and says how to install what is missing', () => {
     expect(findBinary('postgres')).toMatch(/\/postgres$/);
     expect(() => findBinary('no-such-lab-binary')).toThrow(MissingBinaryError);
     expect(() => findBinary('no-such-lab-binary')).toThrow('no-such-lab-binary not found: install it with `npm run setup`');
-    expect(projectRoot).toMatch(/./);
   });
 });

@@ -1,7 +1,7 @@
 // Real Redis and PostgreSQL servers for tests, on free ports, removed afterwards.
 import { join } from 'node:path';
-import { PostgresServer } from '../../runner/services/postgres-server.ts';
-import { RedisServer } from '../../runner/services/redis-server.ts';
+import { PostgresServer } from '../../runner/servers/postgres.ts';
+import { RedisServer } from '../../runner/servers/redis.ts';
 import { freePort } from '../../runner/free-port.ts';
 import { makeTempDir } from '../../runner/temp-dir.ts';
 

@@ -1,9 +1,10 @@
 // What the devices' carts should have been, against what the answers showed. A pure function
 // of the history: for each device, the cart its own successful writes imply; a write whose
 // outcome is unknown (info) may or may not count, so it widens the range instead of deciding.
-import type { CartLine } from '../../app/session.ts';
-import type { Op } from '../history.ts';
-import type { Verdict } from '../scenario.ts';
+import type { CartLine } from '../../../app/contract.ts';
+import { enginePrincipals } from '../../../runner/history.ts';
+import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
+import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
 
 interface QtyRange {
   min: number;
@@ -29,25 +30,29 @@ export interface CartAnalysis {
   nodesSeen: string[];
   /** The distinct sessions each device held. */
   sessionsByDevice: Record<string, string[]>;
-  /** Ops (by index) whose cart was wrong. */
-  wrongCartOps: number[];
+  /** The first answer that said lost or showed a cart the device's writes do not explain. */
+  firstBad: FirstBad | undefined;
 }
 
-const deviceActions = new Set(['read', 'add', 'remove', 'get']);
-
-function applyWrite(model: Map<string, QtyRange>, op: Op): void {
+function applyWrite(model: Map<string, QtyRange>, op: ShopOp): void {
   const sku = String(op.args?.sku);
   const range = model.get(sku) ?? { min: 0, max: 0 };
-  if (op.action === 'add') {
+  if (op.action === shopActions.addItem) {
     const qty = Number(op.args?.qty);
     if (op.type === 'ok') range.min += qty;
     range.max += qty;
     model.set(sku, range);
-  } else if (op.action === 'remove') {
+  } else if (op.action === shopActions.removeItem) {
     range.min = 0;
     if (op.type === 'ok') range.max = 0;
     model.set(sku, range);
   }
+}
+
+/** The cart the writes imply, in words: "apple×2 bread×0..1". */
+function describeModel(model: ReadonlyMap<string, QtyRange>): string {
+  const lines = [...model].filter(([, r]) => r.max > 0).map(([sku, r]) => `${sku}×${r.min === r.max ? r.min : `${r.min}..${r.max}`}`);
+  return lines.length === 0 ? 'cart empty' : `cart ${lines.join(' ')}`;
 }
 
 /** True when every sku's observed quantity lies within what the writes allow. */
@@ -66,19 +71,20 @@ export function cartMatches(model: ReadonlyMap<string, QtyRange>, cart: readonly
  * one owner's requests do not overlap (one user clicking), which is how scenarios drive devices;
  * several owners may run at once.
  */
-export function analyzeCarts(history: readonly Op[]): CartAnalysis {
+export function analyzeCarts(history: readonly ShopOp[]): CartAnalysis {
   const models = new Map<string, Map<string, QtyRange>>();
   const sessions = new Map<string, Set<string>>();
   const perNode: Record<string, NodeStats> = {};
-  const result: CartAnalysis = { requests: 0, lostSessions: 0, wrongCarts: 0, unknownWrites: 0, perNode, nodesSeen: [], sessionsByDevice: {}, wrongCartOps: [] };
+  const result: CartAnalysis = { requests: 0, lostSessions: 0, wrongCarts: 0, unknownWrites: 0, perNode, nodesSeen: [], sessionsByDevice: {}, firstBad: undefined };
 
   for (const op of history) {
-    if (!deviceActions.has(op.action)) continue;
+    if (!cartActions.has(op.action)) continue;
     const owner = op.user !== undefined ? `user ${op.user}` : op.process;
     const model = models.get(owner) ?? new Map<string, QtyRange>();
     models.set(owner, model);
+    // What the device knew before this answer: a wrong cart is judged against it (for a write, with the write).
     if (op.type !== 'fail') applyWrite(model, op);
-    if (op.type === 'info' && op.action !== 'read' && op.action !== 'get') result.unknownWrites++;
+    if (op.type === 'info' && (op.action === shopActions.addItem || op.action === shopActions.removeItem)) result.unknownWrites++;
     if (op.session) {
       const set = sessions.get(op.process) ?? new Set<string>();
       set.add(op.session);
@@ -91,11 +97,12 @@ export function analyzeCarts(history: readonly Op[]): CartAnalysis {
     if (op.sessionState === 'lost' && op.user === undefined) {
       node.lostSessions++;
       result.lostSessions++;
+      result.firstBad ??= firstBad(op, `the session it held (${describeModel(model)})`, `lost, ${formatCart(op.cart) || 'no cart'}`);
     }
     if (op.type === 'ok' && op.cart && !cartMatches(model, op.cart)) {
       node.wrongCarts++;
       result.wrongCarts++;
-      result.wrongCartOps.push(op.index);
+      result.firstBad ??= firstBad(op, describeModel(model), formatCart(op.cart));
     }
   }
   result.nodesSeen = Object.keys(perNode).sort();
@@ -109,11 +116,11 @@ export function analyzeCarts(history: readonly Op[]): CartAnalysis {
  * lost or showed another cart. inconclusive: a single node answered everything, so the run
  * says nothing about sharing sessions between nodes.
  */
-export function cartVerdict(history: readonly Op[]): Verdict {
+export function cartVerdict(history: readonly ShopOp[]): Verdict {
   const analysis = analyzeCarts(history);
   const restartsNotRevisited = history
-    .filter((op) => op.process === 'nemesis' && op.action === 'restart')
-    .filter((fault) => !history.some((op) => op.index > fault.index && deviceActions.has(op.action) && op.servedBy === fault.args?.service));
+    .filter((op) => op.process === enginePrincipals.nemesis && op.action === 'restart')
+    .filter((fault) => !history.some((op) => op.index > fault.index && cartActions.has(op.action) && op.servedBy === fault.args?.service));
   const metrics = {
     requests: analysis.requests,
     lostSessions: analysis.lostSessions,
@@ -121,7 +128,7 @@ export function cartVerdict(history: readonly Op[]): Verdict {
     unknownWrites: analysis.unknownWrites,
     perNode: analysis.perNode,
   };
-  if (analysis.lostSessions > 0 || analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics };
+  if (analysis.lostSessions > 0 || analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics, firstBad: analysis.firstBad };
   if (analysis.nodesSeen.length < 2 || restartsNotRevisited.length > 0) return { observed: 'inconclusive', metrics };
   return { observed: 'cart-kept', metrics };
 }
@@ -131,15 +138,15 @@ export function cartVerdict(history: readonly Op[]): Verdict {
  * saw only its own cart. shared-session: two devices held the same session. carts-mixed: a device
  * saw a cart its own writes do not explain.
  */
-export function separateSessionsVerdict(history: readonly Op[]): Verdict {
+export function separateSessionsVerdict(history: readonly ShopOp[]): Verdict {
   const analysis = analyzeCarts(history);
   const owners = new Map<string, string>();
-  let shared = false;
-  for (const [device, sessions] of Object.entries(analysis.sessionsByDevice)) {
-    for (const session of sessions) {
-      if (owners.has(session) && owners.get(session) !== device) shared = true;
-      owners.set(session, device);
-    }
+  let shared: ShopOp | undefined;
+  for (const op of history) {
+    if (!op.session || !cartActions.has(op.action)) continue;
+    const owner = owners.get(op.session);
+    if (owner === undefined) owners.set(op.session, op.process);
+    else if (owner !== op.process) shared ??= op;
   }
   const metrics = {
     devices: Object.keys(analysis.sessionsByDevice).length,
@@ -147,8 +154,8 @@ export function separateSessionsVerdict(history: readonly Op[]): Verdict {
     wrongCarts: analysis.wrongCarts,
     lostSessions: analysis.lostSessions,
   };
-  if (shared) return { observed: 'shared-session', metrics };
-  if (analysis.wrongCarts > 0 || analysis.lostSessions > 0) return { observed: 'carts-mixed', metrics };
+  if (shared) return { observed: 'shared-session', metrics, firstBad: firstBad(shared, 'a session of its own', `session ${shared.session} of ${owners.get(shared.session!) ?? 'another device'}`) };
+  if (analysis.wrongCarts > 0 || analysis.lostSessions > 0) return { observed: 'carts-mixed', metrics, firstBad: analysis.firstBad };
   if (metrics.devices < 2) return { observed: 'inconclusive', metrics };
   return { observed: 'separate-sessions', metrics };
 }
@@ -157,13 +164,13 @@ export function separateSessionsVerdict(history: readonly Op[]): Verdict {
  * one-cart-everywhere: one user on two or more devices, answered by two or more nodes, and every
  * answer showed the cart all the user's devices built together. cart-lost: some answer did not.
  */
-export function userCartVerdict(history: readonly Op[]): Verdict {
+export function userCartVerdict(history: readonly ShopOp[]): Verdict {
   const analysis = analyzeCarts(history);
-  const cartOps = history.filter((op) => deviceActions.has(op.action) && op.user !== undefined);
+  const cartOps = history.filter((op) => cartActions.has(op.action) && op.user !== undefined);
   const users = new Set(cartOps.map((op) => op.user));
   const devices = new Set(cartOps.map((op) => op.process));
   const metrics = { users: users.size, devices: devices.size, requests: cartOps.length, wrongCarts: analysis.wrongCarts, perNode: analysis.perNode };
-  if (analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics };
+  if (analysis.wrongCarts > 0) return { observed: 'cart-lost', metrics, firstBad: analysis.firstBad };
   if (users.size !== 1 || devices.size < 2 || analysis.nodesSeen.length < 2) return { observed: 'inconclusive', metrics };
   return { observed: 'one-cart-everywhere', metrics };
 }

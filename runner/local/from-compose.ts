@@ -1,29 +1,23 @@
-// Each compose service as a local process: the app with its environment, the real nginx,
-// redis-server and PostgreSQL. Every start waits for the service's own answer (readiness polled,
-// never slept); every process runs in its own group and dies with the runner.
+// From a compose service to a local process: the app with its environment, the real nginx,
+// redis-server and PostgreSQL, each a ProcessService. Every start waits for the service's own
+// answer (readiness polled, never slept); every process runs in its own group and dies with the runner.
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { request } from 'undici';
 import { findBinary } from '../binaries.ts';
 import { followFile } from '../logs.ts';
 import { renderNginxTemplate } from '../nginx-template.ts';
-import { spawnManaged, spawned, type ManagedProcess } from '../processes.ts';
-import { PostgresServer } from '../services/postgres-server.ts';
-import { RedisServer } from '../services/redis-server.ts';
-import { waitUntilReady } from '../services/wait.ts';
+import { spawnManaged } from '../processes.ts';
+import { PostgresServer } from '../servers/postgres.ts';
+import { ProcessService } from '../servers/process-service.ts';
+import { RedisServer } from '../servers/redis.ts';
 import { projectRoot, type ServiceSpec, type Topology } from '../topology.ts';
 import { localEnvironment, type PortMap } from './address-map.ts';
 
+/** A compose service run as a local process. */
 export interface LocalService {
   readonly spec: ServiceSpec;
-  readonly port: number;
-  readonly running: boolean;
-  /** Starts it and resolves once it answers. */
-  start(): Promise<void>;
-  /** A graceful stop (what `docker compose stop` sends). */
-  stop(): Promise<void>;
-  /** kill -9. */
-  kill(): Promise<void>;
+  readonly server: ProcessService;
 }
 
 export interface ServiceContext {
@@ -62,49 +56,16 @@ async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
   if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
 }
 
-/** A process started by spawn(), with readiness polled by ready(). */
-class ProcessService implements LocalService {
-  private process: ManagedProcess | undefined;
-
-  constructor(
-    readonly spec: ServiceSpec,
-    readonly port: number,
-    private readonly launch: () => Promise<ManagedProcess>,
-    private readonly ready: () => Promise<void>,
-  ) {}
-
-  get running(): boolean {
-    return this.process?.running ?? false;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    const managed = await this.launch();
-    this.process = managed;
-    await spawned(managed);
-    await waitUntilReady(this.spec.name, this.ready, managed);
-  }
-
-  async stop(): Promise<void> {
-    await this.process?.stop(10_000);
-  }
-
-  async kill(): Promise<void> {
-    this.process?.signal('SIGKILL');
-    await this.process?.exited;
-  }
-}
-
-function appService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   const port = ctx.ports.get(spec.name)!;
   const env = localEnvironment(spec, ctx.topology, ctx.ports);
   if (env.SESSION_FILE_DIR) env.SESSION_FILE_DIR = localPath(spec, env.SESSION_FILE_DIR, ctx.runDir);
   const sink = ctx.output(spec.name);
   const cwd = serviceDir(ctx.runDir, spec.name);
-  return new ProcessService(
-    spec,
+  return new ProcessService({
+    name: spec.name,
     port,
-    async () => {
+    launch: async () => {
       await mkdir(cwd, { recursive: true });
       // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
       return spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
@@ -113,8 +74,8 @@ function appService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
         output: sink,
       });
     },
-    () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
-  );
+    ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
+  });
 }
 
 /** The generated main config: the template is http-level (conf.d), like in the official image. */
@@ -134,17 +95,17 @@ function nginxMainConfig(prefix: string): string {
   ].join('\n');
 }
 
-function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   const port = ctx.ports.get(spec.name)!;
   const prefix = serviceDir(ctx.runDir, spec.name);
   const template = spec.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
   if (!template) throw new Error(`${spec.name}: no template mounted into /etc/nginx/templates/`);
   const confName = template.target.slice('/etc/nginx/templates/'.length, -'.template'.length);
   const sink = ctx.output(spec.name);
-  return new ProcessService(
-    spec,
+  return new ProcessService({
+    name: spec.name,
     port,
-    async () => {
+    launch: async () => {
       await mkdir(join(prefix, 'conf.d'), { recursive: true });
       await mkdir(join(prefix, 'temp'), { recursive: true });
       await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localEnvironment(spec, ctx.topology, ctx.ports), template.source));
@@ -163,27 +124,25 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
       void managed.exited.then(() => follower.stop());
       return managed;
     },
-    () => httpAnswers(`http://127.0.0.1:${port}/healthz`, false),
-  );
+    ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, false),
+  });
 }
 
-function redisService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
+function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   const at = spec.command.indexOf('--appendonly');
-  const server = new RedisServer({
+  return new RedisServer({
+    name: spec.name,
     port: ctx.ports.get(spec.name)!,
     dir: localPath(spec, '/data', ctx.runDir),
     appendOnly: at >= 0 && spec.command[at + 1] === 'yes',
     output: ctx.output(spec.name),
     cwd: serviceDir(ctx.runDir, spec.name),
   });
-  return wrapServer(spec, server, async () => {
-    await mkdir(server.options.dir, { recursive: true });
-    await mkdir(server.options.cwd!, { recursive: true });
-  });
 }
 
-function postgresService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
-  const server = new PostgresServer({
+function postgresService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
+  return new PostgresServer({
+    name: spec.name,
     port: ctx.ports.get(spec.name)!,
     dataDir: localPath(spec, spec.environment.PGDATA ?? '/var/lib/postgresql/data', ctx.runDir),
     user: spec.environment.POSTGRES_USER || 'postgres',
@@ -191,36 +150,15 @@ function postgresService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
     output: ctx.output(spec.name),
     cwd: serviceDir(ctx.runDir, spec.name),
   });
-  return wrapServer(spec, server, async () => {
-    await mkdir(server.options.cwd!, { recursive: true });
-  });
 }
 
-function wrapServer(spec: ServiceSpec, server: RedisServer | PostgresServer, prepare: () => Promise<void>): LocalService {
-  return {
-    spec,
-    port: server.options.port,
-    get running() {
-      return server.running;
-    },
-    start: async () => {
-      await prepare();
-      await server.start();
-    },
-    stop: () => server.stop(),
-    kill: () => server.kill(),
-  };
-}
+const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: ServiceContext) => ProcessService> = {
+  app: appService,
+  nginx: nginxService,
+  redis: redisService,
+  postgres: postgresService,
+};
 
 export function localService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
-  switch (spec.kind) {
-    case 'app':
-      return appService(spec, ctx);
-    case 'nginx':
-      return nginxService(spec, ctx);
-    case 'redis':
-      return redisService(spec, ctx);
-    case 'postgres':
-      return postgresService(spec, ctx);
-  }
+  return { spec, server: serversByKind[spec.kind](spec, ctx) };
 }

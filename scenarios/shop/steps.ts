@@ -1,16 +1,17 @@
-import type { Lab } from '../runner/lab.ts';
+import type { Lab } from '../../runner/lab.ts';
+import { shopDevice } from './device.ts';
 
 /** The password every scenario's users sign up with. */
 export const labPassword = 'correct horse battery';
 
 /** One node: fill a cart, restart the node, look at the cart again with the same cookie. */
 export async function cartAcrossRestart(lab: Lab): Promise<void> {
-  const phone = lab.device('phone');
+  const phone = shopDevice(lab, 'phone');
   await phone.add('apple', 2);
   await phone.add('bread', 1);
-  await phone.read();
+  await phone.viewCart();
   await lab.fault('restart', 'server_1');
-  await phone.read();
+  await phone.viewCart();
 }
 
 /**
@@ -18,14 +19,14 @@ export async function cartAcrossRestart(lab: Lab): Promise<void> {
  * until both nodes have answered again.
  */
 export async function buildCartAcrossRestart(lab: Lab): Promise<void> {
-  const laptop = lab.device('laptop');
+  const laptop = shopDevice(lab, 'laptop');
   for (const sku of ['apple', 'bread']) {
     await laptop.add(sku);
-    await laptop.read();
+    await laptop.viewCart();
   }
   await lab.fault('restart', 'server_1');
   for (const sku of ['coffee', 'tea']) {
     await laptop.add(sku);
-    await laptop.read();
+    await laptop.viewCart();
   }
 }

@@ -1,9 +1,23 @@
 // What sessions cost a node's heap, and whether expired ones are given back, from the node's
 // own /debug/memory figures recorded as labelled probes.
-import type { Op } from '../history.ts';
-import type { Verdict } from '../scenario.ts';
+import { enginePrincipals } from '../../../runner/history.ts';
+import type { Verdict } from '../../../runner/scenario.ts';
+import { shopActions, type ShopOp } from '../actions.ts';
 
-interface MemoryFigures {
+type Op = ShopOp;
+
+/** The labels of the four /debug/memory probes, in the order a run takes them. */
+export const memoryProbes = {
+  before: 'before',
+  afterVisits: 'after-visits',
+  afterExpiry: 'after-expiry',
+  afterReads: 'after-reads',
+} as const;
+
+export type MemoryProbe = (typeof memoryProbes)[keyof typeof memoryProbes];
+
+/** What GET /debug/memory answers. */
+export interface MemoryFigures {
   heapUsedBytes: number;
   rssBytes: number;
   sessionsHeld: number | null;
@@ -12,8 +26,16 @@ interface MemoryFigures {
 
 const GiB = 1024 ** 3;
 
-function probe(history: readonly Op[], label: string): MemoryFigures | undefined {
-  const op = history.find((o) => o.process === 'probe' && o.args?.label === label && o.type === 'ok');
+/** A probe's figures in words, for the report. */
+export function describeMemory(body: unknown): string {
+  const figures = body as Partial<MemoryFigures> | undefined;
+  const heap = figures?.heapUsedBytes !== undefined ? `heap ${(figures.heapUsedBytes / 1024 ** 2).toFixed(1)} MiB` : '';
+  const held = figures?.sessionsHeld != null ? `${figures.sessionsHeld} sessions held` : '';
+  return [heap, held].filter(Boolean).join(', ');
+}
+
+function probe(history: readonly Op[], label: MemoryProbe): MemoryFigures | undefined {
+  const op = history.find((o) => o.process === enginePrincipals.probe && o.args?.label === label && o.type === 'ok');
   return op?.value as MemoryFigures | undefined;
 }
 
@@ -23,14 +45,14 @@ function probe(history: readonly Op[], label: string): MemoryFigures | undefined
  * expired-kept-until-read: the sessions stayed in the heap past their expiry and exactly the ones
  * read were dropped. expired-reclaimed: expired sessions left the heap without being read.
  */
-export function memoryGrowth(history: readonly Op[]): Verdict {
-  const before = probe(history, 'before');
-  const afterVisits = probe(history, 'after-visits');
-  const afterExpiry = probe(history, 'after-expiry');
-  const afterReads = probe(history, 'after-reads');
-  const visit = history.find((op) => op.action === 'visit');
+export function memoryGrowthVerdict(history: readonly Op[]): Verdict {
+  const before = probe(history, memoryProbes.before);
+  const afterVisits = probe(history, memoryProbes.afterVisits);
+  const afterExpiry = probe(history, memoryProbes.afterExpiry);
+  const afterReads = probe(history, memoryProbes.afterReads);
+  const visit = history.find((op) => op.action === shopActions.firstVisits);
   const created = (visit?.value as { ok?: number } | undefined)?.ok ?? 0;
-  const readsOp = history.filter((op) => op.action === 'get' && op.type === 'ok').length;
+  const readsOp = history.filter((op) => op.action === shopActions.getPath && op.type === 'ok').length;
   if (!before || !afterVisits || !afterExpiry || !afterReads || created === 0 || before.sessionsHeld === null) {
     return { observed: 'inconclusive', metrics: { sessionsCreated: created } };
   }

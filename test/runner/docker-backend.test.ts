@@ -1,8 +1,8 @@
 // The compose backend's docker commands, in order, recorded by a fake command runner (no Docker
 // engine runs here): bring-up, faults, probes, and teardown after success and after failure.
 import { describe, expect, it } from 'vitest';
-import { parsePs, probeScript, startComposeTopology } from '../../runner/compose/backend.ts';
-import type { CommandRunner } from '../../runner/compose/commands.ts';
+import { parsePs, probeScript, startComposeTopology } from '../../runner/docker/backend.ts';
+import type { CommandRunner } from '../../runner/docker/commands.ts';
 import { runScenario, type Scenario } from '../../runner/scenario.ts';
 import { loadTopology } from '../../runner/topology.ts';
 

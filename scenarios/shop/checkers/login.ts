@@ -1,9 +1,12 @@
 // Verdicts on logins: revocation, expiry, and the session id across a login. Pure functions of
 // the history, like every checker.
-import type { Op } from '../history.ts';
-import type { Verdict } from '../scenario.ts';
+import { firstBad, type Verdict } from '../../../runner/scenario.ts';
+import { shopActions, type ShopOp } from '../actions.ts';
 
-const tokenActions = new Set(['me', 'read', 'add', 'remove', 'list-sessions']);
+type Op = ShopOp;
+
+/** Requests that present the device's login token and answer for its user. */
+const tokenActions: ReadonlySet<string> = new Set([shopActions.me, shopActions.viewCart, shopActions.addItem, shopActions.removeItem, shopActions.listSessions]);
 
 function errorOf(op: Op): string | undefined {
   return (op.value as { error?: unknown } | undefined)?.error as string | undefined;
@@ -20,8 +23,8 @@ function nodes(ops: readonly Op[]): string[] {
  * with a revoked token got through. inconclusive: the run lacks a step the verdict needs.
  */
 export function revocationVerdict(history: readonly Op[]): Verdict {
-  const revoke = history.find((op) => op.action === 'revoke' && op.type === 'ok');
-  const logoutAll = history.find((op) => op.action === 'logout-all' && op.type === 'ok');
+  const revoke = history.find((op) => op.action === shopActions.revoke && op.type === 'ok');
+  const logoutAll = history.find((op) => op.action === shopActions.logoutAll && op.type === 'ok');
   if (!revoke || !logoutAll) return { observed: 'inconclusive', metrics: { revoked: Boolean(revoke), loggedOutAll: Boolean(logoutAll) } };
   const revokedDevice = String(revoke.args?.device);
   const between = history.filter((op) => op.index > revoke.index && op.index < logoutAll.index && tokenActions.has(op.action));
@@ -37,8 +40,8 @@ export function revocationVerdict(history: readonly Op[]): Verdict {
     refusedAfterLogoutAllBy: nodes(afterAll.filter(refusedAsRevoked)).join(' '),
   };
   // A leak is an answer for the user; an anonymous answer (no token sent) leaks nothing.
-  const leaked = [...revokedOps, ...afterAll].some((op) => op.type === 'ok' && op.user !== undefined);
-  if (leaked) return { observed: 'revocation-leaked', metrics };
+  const leaked = [...revokedOps, ...afterAll].find((op) => op.type === 'ok' && op.user !== undefined);
+  if (leaked) return { observed: 'revocation-leaked', metrics, firstBad: firstBad(leaked, '401 session revoked', `${leaked.status} for user ${leaked.user}`) };
   const complete =
     revokedOps.length > 0 &&
     revokedOps.every(refusedAsRevoked) &&
@@ -69,22 +72,27 @@ export function expiryVerdict(history: readonly Op[]): Verdict {
     expiredAfter: expired.length,
     refusedBy: nodes(expired).join(' '),
   };
-  if (after.some((op) => op.type === 'ok' && op.user !== undefined)) return { observed: 'still-valid', metrics };
+  const valid = after.find((op) => op.type === 'ok' && op.user !== undefined);
+  if (valid) return { observed: 'still-valid', metrics, firstBad: firstBad(valid, '401 session expired', `${valid.status} for user ${valid.user}`) };
   const complete = before.length > 0 && metrics.okBefore === before.length && after.length > 0 && expired.length === after.length && nodes(expired).length >= 2;
   return { observed: complete ? 'expired-everywhere' : 'inconclusive', metrics };
 }
 
 /**
- * session-regenerated: the victim's session id changed at login, and a device holding the id from
- * before login found that session lost, not logged in. session-fixed: the id survived the login
- * (a session fixation hole).
+ * session-regenerated: the victim's session id changed at login, and a device that adopted the
+ * victim's cookie from before the login found that session lost, not logged in. session-fixed:
+ * the id survived the login (a session fixation hole). Victim and attacker are read from the
+ * history: the attacker is the device that adopted another's cookie, the victim that device.
  */
-export function fixationVerdict(history: readonly Op[], victim: string, attacker: string): Verdict {
-  const login = history.find((op) => op.process === victim && op.action === 'login' && op.type === 'ok');
-  if (!login) return { observed: 'inconclusive', metrics: { loggedIn: false } };
+export function fixationVerdict(history: readonly Op[]): Verdict {
+  const adopted = history.find((op) => op.action === shopActions.adoptCookie);
+  const attacker = adopted?.process;
+  const victim = adopted ? String(adopted.args?.from) : undefined;
+  const login = history.find((op) => op.process === victim && op.action === shopActions.login && op.type === 'ok');
+  if (!adopted || !login) return { observed: 'inconclusive', metrics: { cookieAdopted: Boolean(adopted), loggedIn: Boolean(login) } };
   const before = history.filter((op) => op.process === victim && op.index < login.index && op.type === 'ok').at(-1);
   const after = history.find((op) => op.process === victim && op.index > login.index && op.type === 'ok');
-  const stolen = history.find((op) => op.process === attacker && op.index > login.index);
+  const stolen = history.find((op) => op.process === attacker && op.index > login.index && op.action !== shopActions.adoptCookie);
   const metrics = {
     sessionBeforeLogin: before?.session ?? 'none',
     sessionAfterLogin: after?.session ?? 'none',
@@ -92,6 +100,7 @@ export function fixationVerdict(history: readonly Op[], victim: string, attacker
     stolenCookieUser: stolen?.user ?? 'none',
   };
   if (!before?.session || !after?.session || !stolen) return { observed: 'inconclusive', metrics };
-  if (before.session === after.session || stolen.user !== undefined) return { observed: 'session-fixed', metrics };
+  if (stolen.user !== undefined) return { observed: 'session-fixed', metrics, firstBad: firstBad(stolen, 'a lost session', `logged in as ${stolen.user}`) };
+  if (before.session === after.session) return { observed: 'session-fixed', metrics, firstBad: firstBad(after, 'a new session id after login', `the id from before login (${after.session})`) };
   return { observed: stolen.sessionState === 'lost' ? 'session-regenerated' : 'inconclusive', metrics };
 }

@@ -1,12 +1,11 @@
 // The compose backend: the same topology file run by `docker compose`, driven through the same
 // RunningTopology as the local backend, so that scenarios, checkers and reports are the same.
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '../../lib/time.ts';
 import type { ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
-import { runsDir } from '../local/backend.ts';
+import { newRunDir } from '../run-dir.ts';
 import { appServices, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
 
@@ -62,8 +61,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   const compose = (...args: string[]) => commands.run('docker', ['compose', '-p', project, '-f', topology.file, ...args]);
 
   await checkCompose(commands);
-  const runDir = join(runsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${topology.name}-compose`);
-  await mkdir(join(runDir, 'logs'), { recursive: true });
+  const runDir = await newRunDir(topology.name, 'compose');
   const logFile = createWriteStream(join(runDir, 'logs', 'compose.log'));
   let logs: { stop(): Promise<void> } | undefined;
 
@@ -98,16 +96,17 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   }
 
   const healthTimeoutMs = options.healthTimeoutMs ?? 60_000;
-  const waitHealthy = async (name: string) => {
-    const deadline = Date.now() + healthTimeoutMs;
-    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
-      const entry = parsePs(await compose('ps', '--format', 'json', name)).find((e) => e.Service === name);
-      // A service without a healthcheck (nginx) is ready when it runs.
-      if (entry && (entry.Health === 'healthy' || (entry.Health === '' && entry.State === 'running'))) return;
-      if (Date.now() > deadline) throw new Error(`${name} not healthy within ${healthTimeoutMs} ms (${entry ? `${entry.State} ${entry.Health}` : 'not listed'})`);
-      await sleep(delayMs);
-    }
-  };
+  const waitHealthy = (name: string) =>
+    pollUntil(
+      name,
+      async () => {
+        const entry = parsePs(await compose('ps', '--format', 'json', name)).find((e) => e.Service === name);
+        // A service without a healthcheck (nginx) is ready when it runs.
+        if (entry && (entry.Health === 'healthy' || (entry.Health === '' && entry.State === 'running'))) return;
+        throw new Error(entry ? `${entry.State} ${entry.Health}` : 'not listed');
+      },
+      { timeoutMs: healthTimeoutMs, firstDelayMs: 100, maxDelayMs: 1000 },
+    );
 
   const service = (name: string): ServiceControl => {
     if (!names.includes(name)) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${names.join(', ')}`);
@@ -121,6 +120,12 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
       },
       kill: async () => {
         await compose('kill', '-s', 'SIGKILL', name);
+      },
+      pause: async () => {
+        await compose('pause', name);
+      },
+      resume: async () => {
+        await compose('unpause', name);
       },
     };
   };

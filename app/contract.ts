@@ -1,0 +1,35 @@
+// What the shop promises on the wire, in one file with no dependencies: the cookie names, the
+// headers every answer carries, the cart's shape and limits, and how a session id is tagged in
+// logs. The lab's devices and checkers read answers with these same names.
+import { createHash } from 'node:crypto';
+
+// No dot in the name: nginx can only hash on $cookie_lab_sid.
+export const sessionCookieName = 'lab_sid';
+/** The login token's cookie (an app may send the token as `Authorization: Bearer` instead). */
+export const tokenCookieName = 'lab_token';
+
+/** The app node that answered. */
+export const servedByHeader = 'X-Served-By';
+/** new | existing | lost | unknown: see SessionState. */
+export const sessionStateHeader = 'X-Session-State';
+
+/**
+ * new: the request carried no validly signed session cookie. existing: it did and the store had
+ * that session. lost: it did, but the store had no such session (restart, another node's disk,
+ * expiry) and a new one was started. unknown: the store could not be asked.
+ */
+export type SessionState = 'new' | 'existing' | 'lost' | 'unknown';
+
+export interface CartLine {
+  sku: string;
+  qty: number;
+}
+
+export const maxCartLines = 50;
+export const maxQtyPerLine = 999;
+
+/** A short, stable tag for a session id: enough to follow a session through interleaved logs, useless to hijack it. */
+export function sessionTag(sessionId: string | undefined): string {
+  if (!sessionId) return '-';
+  return createHash('sha256').update(sessionId).digest('hex').slice(0, 8);
+}

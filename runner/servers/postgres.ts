@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { chown, mkdir, readdir } from 'node:fs/promises';
+import pg from 'pg';
+import { findBinary } from '../binaries.ts';
+import { spawnManaged, spawned } from '../processes.ts';
+import { ProcessService } from './process-service.ts';
+
+export interface PostgresServerOptions {
+  port: number;
+  /** The cluster's data directory; created with initdb on first start. */
+  dataDir: string;
+  /** The superuser initdb creates, like the official image's POSTGRES_USER (default postgres). */
+  user?: string;
+  /** A database created on first start, like POSTGRES_DB (default: the user's name). */
+  database?: string;
+  output?: (chunk: Buffer) => void;
+  /** Working directory of the process (the lab runs each service in its own directory of the run). */
+  cwd?: string;
+  /** The service's name in logs and errors. */
+  name?: string;
+}
+
+/** PostgreSQL refuses to run as root: then it runs as the `postgres` system user. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new Error('running as root, PostgreSQL needs the `postgres` system user (created by `apt-get install postgresql`)');
+  }
+}
+
+/** initdb on an empty data directory; true when it ran. */
+async function initIfNeeded(options: PostgresServerOptions, user: { uid: number; gid: number } | undefined): Promise<boolean> {
+  const { dataDir } = options;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if ((await readdir(dataDir)).length > 0) return false;
+  if (user) await chown(dataDir, user.uid, user.gid);
+  let said = '';
+  const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', options.user ?? 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+    ...user,
+    cwd: options.cwd,
+    output: (chunk) => (said += chunk.toString()),
+  });
+  await spawned(initdb);
+  const code = await initdb.exited;
+  if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${said.trim().split('\n').at(-1)}`);
+  return true;
+}
+
+/**
+ * A real PostgreSQL server on 127.0.0.1 (TCP only, trust authentication, durability traded for
+ * speed: it holds lab sessions, not money). Stop and start keep the data directory; the first
+ * start runs initdb and creates the database.
+ */
+export class PostgresServer extends ProcessService {
+  constructor(readonly options: PostgresServerOptions) {
+    const { port, dataDir, output, cwd } = options;
+    let created = false;
+    super({
+      name: options.name ?? `postgres on port ${port}`,
+      port,
+      launch: async () => {
+        if (cwd) await mkdir(cwd, { recursive: true });
+        const user = postgresUser();
+        created = await initIfNeeded(options, user);
+        const settings = {
+          listen_addresses: '127.0.0.1',
+          port: String(port),
+          unix_socket_directories: '',
+          fsync: 'off',
+          synchronous_commit: 'off',
+          full_page_writes: 'off',
+          max_connections: '100',
+        };
+        const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+        return spawnManaged('postgres', findBinary('postgres'), args, {
+          ...user,
+          cwd,
+          stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for every pooled client to leave
+          output,
+        });
+      },
+      ready: async () => {
+        await runQuery(postgresUrl(options, 'postgres'), 'SELECT 1');
+        const database = databaseOf(options);
+        if (created && database !== 'postgres') {
+          await runQuery(postgresUrl(options, 'postgres'), `CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+        }
+        created = false;
+      },
+    });
+  }
+
+  get url(): string {
+    return postgresUrl(this.options);
+  }
+
+  /** Runs one statement on a short-lived connection to the lab database. */
+  query(sql: string): Promise<pg.QueryResult> {
+    return runQuery(this.url, sql);
+  }
+}
+
+function databaseOf(options: PostgresServerOptions): string {
+  return options.database ?? options.user ?? 'postgres';
+}
+
+function postgresUrl(options: PostgresServerOptions, database = databaseOf(options)): string {
+  return `postgres://${encodeURIComponent(options.user ?? 'postgres')}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+}
+
+async function runQuery(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

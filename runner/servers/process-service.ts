@@ -1,0 +1,74 @@
+// The one shape of every service the local backend runs (app nodes, nginx, redis-server,
+// PostgreSQL): a managed process launched on demand, ready when its own probe answers, with
+// stop, kill -9 and pause (a hung process: port open, nothing answers) as its faults.
+import { pollUntil } from '../../lib/time.ts';
+import { spawned, type ManagedProcess } from '../processes.ts';
+import type { ServiceControl } from '../backend.ts';
+
+export interface ProcessServiceOptions {
+  name: string;
+  port: number;
+  /** Prepares whatever the process needs (directories, config files) and spawns it. */
+  launch(): Promise<ManagedProcess>;
+  /** Resolves once the service answers; called until it does. */
+  ready(): Promise<unknown>;
+  /** How long a graceful stop may take before SIGKILL. */
+  stopGraceMs?: number;
+  readyTimeoutMs?: number;
+}
+
+export class ProcessService implements Required<ServiceControl> {
+  private process: ManagedProcess | undefined;
+
+  constructor(private readonly setup: ProcessServiceOptions) {}
+
+  get name(): string {
+    return this.setup.name;
+  }
+
+  get port(): number {
+    return this.setup.port;
+  }
+
+  get running(): boolean {
+    return this.process?.running ?? false;
+  }
+
+  /** The process id while it runs (tests look at it). */
+  get pid(): number | undefined {
+    return this.running ? this.process?.child.pid : undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const managed = await this.setup.launch();
+    this.process = managed;
+    await spawned(managed);
+    await pollUntil(this.name, this.setup.ready, {
+      timeoutMs: this.setup.readyTimeoutMs ?? 20_000,
+      giveUp: () => (managed.running ? undefined : 'exited before it was ready'),
+    });
+  }
+
+  /** A graceful stop (the process's own stop signal), SIGKILL after the grace period. */
+  async stop(): Promise<void> {
+    // A paused process would not act on its stop signal until the grace period ran out.
+    this.process?.signal('SIGCONT');
+    await this.process?.stop(this.setup.stopGraceMs ?? 10_000);
+  }
+
+  /** kill -9: no chance to finish requests or write anything. */
+  async kill(): Promise<void> {
+    this.process?.signal('SIGKILL');
+    await this.process?.exited;
+  }
+
+  /** SIGSTOP: the port stays open, connections are accepted by the kernel, nothing answers. */
+  async pause(): Promise<void> {
+    this.process?.signal('SIGSTOP');
+  }
+
+  async resume(): Promise<void> {
+    this.process?.signal('SIGCONT');
+  }
+}

@@ -1,0 +1,57 @@
+// A real redis-server on 127.0.0.1 that can be stopped and started again on the same port.
+import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { findBinary } from '../binaries.ts';
+import { spawnManaged } from '../processes.ts';
+import { ProcessService } from './process-service.ts';
+
+export interface RedisServerOptions {
+  port: number;
+  /** Working directory for its RDB/AOF files. */
+  dir: string;
+  /** Append-only file persistence; without it a restart starts empty. */
+  appendOnly?: boolean;
+  /** Receives its output; without it the output is dropped. */
+  output?: (chunk: Buffer) => void;
+  /** Working directory of the process (the lab runs each service in its own directory of the run). */
+  cwd?: string;
+  /** The service's name in logs and errors. */
+  name?: string;
+}
+
+/** Answers when a PING gets a PONG on a fresh connection. */
+export function pingRedis(port: number, timeoutMs = 1000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('PING timed out')));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      if (data.toString().startsWith('+PONG')) resolve();
+      else reject(new Error(`unexpected answer to PING: ${data.toString().trim()}`));
+    });
+    socket.once('error', reject);
+  });
+}
+
+export class RedisServer extends ProcessService {
+  constructor(readonly options: RedisServerOptions) {
+    const { port, dir, appendOnly = false, output, cwd } = options;
+    super({
+      name: options.name ?? `redis-server on port ${port}`,
+      port,
+      launch: async () => {
+        await mkdir(dir, { recursive: true });
+        if (cwd) await mkdir(cwd, { recursive: true });
+        const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', appendOnly ? 'yes' : 'no'];
+        args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
+        return spawnManaged('redis', findBinary('redis-server'), args, { cwd, output });
+      },
+      ready: () => pingRedis(port),
+    });
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.options.port}`;
+  }
+}

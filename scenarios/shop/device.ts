@@ -1,0 +1,147 @@
+// A shop customer's device: one HTTP client (its own cookie jar, optionally its own source
+// address or a bearer token) with the shop's verbs. Each verb is one recorded request.
+import { sessionCookieName, sessionTag, type CartLine } from '../../app/contract.ts';
+import type { Answer, Device, DeviceOptions } from '../../runner/http-client.ts';
+import type { Lab, RequestSpec } from '../../runner/lab.ts';
+import { formatCart, shopActions, type ShopOp } from './actions.ts';
+
+export interface ShopDeviceOptions extends DeviceOptions {
+  /**
+   * Send the login token as `Authorization: Bearer` (an app rather than a browser): unlike a
+   * cookie, the token stays with the device after a 401, so every later request shows its fate.
+   */
+  bearer?: boolean;
+}
+
+/** The user an answer speaks for: `user` in cart answers, `user.username` in login answers. */
+function userOf(body: unknown): string | undefined {
+  const user = (body as { user?: unknown } | null)?.user;
+  if (typeof user === 'string') return user;
+  const name = (user as { username?: unknown } | null | undefined)?.username;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function cartOf(body: unknown): CartLine[] | undefined {
+  const items = (body as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? (items as CartLine[]) : undefined;
+}
+
+/** The session tag of the id in a lab_sid cookie value ("s:<id>.<signature>"), signature unchecked. */
+export function cookieSessionTag(cookieValue: string | undefined): string | undefined {
+  if (!cookieValue) return undefined;
+  const decoded = decodeURIComponent(cookieValue);
+  if (!decoded.startsWith('s:')) return undefined;
+  const signed = decoded.slice(2);
+  return sessionTag(signed.slice(0, signed.lastIndexOf('.')));
+}
+
+export class ShopDevice {
+  private readonly client: Device;
+  private readonly bearer: boolean;
+  private bearerToken: string | undefined;
+
+  constructor(
+    private readonly lab: Lab,
+    readonly name: string,
+    options: ShopDeviceOptions = {},
+  ) {
+    const { bearer = false, ...clientOptions } = options;
+    this.client = lab.client(name, clientOptions);
+    this.bearer = bearer;
+  }
+
+  /** The tag of the session id the device holds right now. */
+  get sessionTag(): string | undefined {
+    return cookieSessionTag(this.client.cookie(sessionCookieName));
+  }
+
+  /** The lab_sid cookie this device sends. */
+  get sessionCookie(): string | undefined {
+    return this.client.cookie(sessionCookieName);
+  }
+
+  private async perform(spec: RequestSpec): Promise<ShopOp> {
+    const headers = this.bearerToken ? { authorization: `Bearer ${this.bearerToken}` } : undefined;
+    const { op } = await this.lab.send<ShopOp>(this.client, { ...spec, ...(headers ? { headers } : {}) }, (answer: Answer | undefined) => {
+      const token = (answer?.body as { token?: unknown } | null)?.token;
+      if (this.bearer && typeof token === 'string') this.bearerToken = token;
+      const cart = cartOf(answer?.body);
+      const user = userOf(answer?.body);
+      const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
+      return { session: this.sessionTag, ...(cart ? { cart } : {}), ...(user ? { user } : {}), ...(seen ? { seen } : {}) };
+    });
+    return op;
+  }
+
+  viewCart(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.viewCart, method: 'GET', path: '/cart' });
+  }
+
+  add(sku: string, qty = 1): Promise<ShopOp> {
+    return this.perform({ action: shopActions.addItem, method: 'POST', path: '/cart/items', body: { sku, qty }, detail: `${sku}×${qty}`, args: { sku, qty } });
+  }
+
+  remove(sku: string): Promise<ShopOp> {
+    return this.perform({ action: shopActions.removeItem, method: 'DELETE', path: `/cart/items/${encodeURIComponent(sku)}`, args: { sku } });
+  }
+
+  /** Any GET, e.g. /healthz with this device's cookie: the store looks the session up, none is created. */
+  getPath(path: string): Promise<ShopOp> {
+    return this.perform({ action: shopActions.getPath, method: 'GET', path, args: { path } });
+  }
+
+  /** GET /session: the express session id this device holds (recorded as a tag, like every op's). */
+  viewSession(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.viewSession, method: 'GET', path: '/session' });
+  }
+
+  // The device logs in under its own name as the device label, so that another device can revoke it by name.
+  signup(username: string, password: string): Promise<ShopOp> {
+    return this.perform({ action: shopActions.signup, method: 'POST', path: '/signup', body: { username, password, device: this.name }, detail: username, args: { username } });
+  }
+
+  login(username: string, password: string): Promise<ShopOp> {
+    return this.perform({ action: shopActions.login, method: 'POST', path: '/login', body: { username, password, device: this.name }, detail: username, args: { username } });
+  }
+
+  me(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.me, method: 'GET', path: '/me' });
+  }
+
+  logout(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.logout, method: 'POST', path: '/logout' });
+  }
+
+  logoutAll(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.logoutAll, method: 'POST', path: '/logout-all', keepBody: true });
+  }
+
+  /** Revokes, from this device, the session of the device logged in under that name. */
+  async revokeDevice(deviceName: string): Promise<ShopOp> {
+    const listed = await this.perform({ action: shopActions.listSessions, method: 'GET', path: '/me/sessions', keepBody: true });
+    const sessions = (listed.value as { sessions?: { id: string; device: string }[] } | undefined)?.sessions ?? [];
+    const target = sessions.find((s) => s.device === deviceName);
+    if (!target) throw new Error(`${this.name} sees no session of a device named ${deviceName}`);
+    return this.perform({ action: shopActions.revoke, method: 'DELETE', path: `/me/sessions/${target.id}`, args: { device: deviceName, sessionId: target.id } });
+  }
+
+  /**
+   * Makes this device send the lab_sid cookie another device holds (a stolen or planted id),
+   * recorded so that a checker knows who holds whose session.
+   */
+  adoptCookieOf(other: ShopDevice): ShopOp {
+    this.client.setCookie(sessionCookieName, other.sessionCookie);
+    const at = this.lab.history.now();
+    return this.lab.record<ShopOp>({ process: this.name, action: shopActions.adoptCookie, args: { from: other.name }, type: 'ok', startedMs: at, endedMs: at, request: `adopt ${other.name}'s ${sessionCookieName} cookie`, session: this.sessionTag });
+  }
+
+  /** Sends this lab_sid cookie value from now on (one kept from an earlier visit), or none. */
+  useSessionCookie(value: string | undefined): void {
+    this.client.setCookie(sessionCookieName, value);
+  }
+}
+
+/** A shop device of this lab. */
+export function shopDevice(lab: Lab, name: string, options: ShopDeviceOptions = {}): ShopDevice {
+  return new ShopDevice(lab, name, options);
+}
