@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import type { UserSession } from './auth-store.ts';
 import type { Auth } from './index.ts';
+import { parse as parseCookies } from 'cookie';
 import { tokenCookieName } from '../contract.ts';
 import { isWellFormedToken, tokenHash } from './tokens.ts';
 
@@ -19,11 +20,9 @@ declare module 'express-serve-static-core' {
 export function requestToken(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const cookie = req.headers.cookie
-    ?.split(';')
-    .map((c) => c.trim())
-    .find((c) => c.startsWith(`${tokenCookieName}=`));
-  return cookie ? decodeURIComponent(cookie.slice(tokenCookieName.length + 1)) : undefined;
+  if (!req.headers.cookie) return undefined;
+  // cookie's parser leaves a value that does not percent-decode as it is (a malformed token is then refused as unknown).
+  return parseCookies(req.headers.cookie)[tokenCookieName];
 }
 
 export function clearTokenCookie(res: Response): void {
