@@ -184,7 +184,7 @@ describe('logout and revocation', () => {
     expect(aReplayed.body).toMatchObject({ message: 'session revoked' });
   });
 
-  it('does not let one user revoke another user’s session, and refuses ids that are not session ids', async () => {
+  it('does not let one user revoke another user’s session', async () => {
     const node = await loginNode();
     const alice = node.device('alice');
     await signup(alice, unique('alice'));
@@ -194,6 +194,12 @@ describe('logout and revocation', () => {
     const attempt = await alice.delete(`/me/sessions/${bobSession}`);
     expect([attempt.status, (attempt.body as { error: string }).error]).toEqual([404, 'not_found']);
     expect((await bob.get('/me')).status).toBe(200);
+  });
+
+  it('refuses a session id that is not one with 400', async () => {
+    const node = await loginNode();
+    const alice = node.device('alice');
+    await signup(alice, unique('alice'));
     expect((await alice.delete('/me/sessions/1%20OR%201=1')).status).toBe(400);
   });
 

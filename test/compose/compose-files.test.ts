@@ -18,11 +18,23 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addMetaSchema({ ...draft7, $id: 'https://json-schema.org/draft-07/schema' });
 const validate = ajv.compile(schema);
 
-type ComposeService = { build?: { context: string; dockerfile: string }; image?: string; volumes?: string[]; ports?: string[]; healthcheck?: object };
+type ComposeService = {
+  build?: { context: string; dockerfile: string };
+  image?: string;
+  volumes?: string[];
+  ports?: string[];
+  healthcheck?: object;
+  depends_on?: Record<string, { condition: string }>;
+};
 type ComposeFile = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
 
 function composeFile(name: string): ComposeFile {
   return parse(readFileSync(join(composeDir, `${name}.yml`), 'utf8'), { merge: true }) as ComposeFile;
+}
+
+/** The Redis and PostgreSQL services of a compose file. */
+function stores(file: ComposeFile): [string, ComposeService][] {
+  return Object.entries(file.services).filter(([, spec]) => spec.image?.startsWith('redis') || spec.image?.startsWith('postgres'));
 }
 
 describe.each(listTopologies())('compose/%s.yml', (name) => {
@@ -50,38 +62,44 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
     }
   });
 
-  it('configures every app node completely, with the same secret, and publishes only nginx on 8080', () => {
-    const topology = loadTopology(name);
-    const file = composeFile(name);
-    const secrets = new Set<string>();
-    for (const node of appServices(topology)) {
-      // The app's own parser: a missing or bad variable would stop the container at start-up.
-      const config = loadConfig(node.environment);
-      expect(config.nodeName).toBe(node.name);
-      expect(config.trustProxy).toBe(1);
-      secrets.add(node.environment.SESSION_SECRET!);
-    }
-    expect(secrets.size).toBe(1);
-    const published = Object.entries(file.services).filter(([, s]) => s.ports?.length);
+  it('configures every app node completely: the app’s own parser accepts each node’s environment', () => {
+    // A missing or bad variable would stop the container at start-up.
+    for (const node of appServices(loadTopology(name))) expect(loadConfig(node.environment).nodeName).toBe(node.name);
+  });
+
+  it('trusts one proxy hop (nginx) on every node', () => {
+    for (const node of appServices(loadTopology(name))) expect(loadConfig(node.environment).trustProxy).toBe(1);
+  });
+
+  it('gives every node the same session secret', () => {
+    expect(new Set(appServices(loadTopology(name)).map((node) => node.environment.SESSION_SECRET)).size).toBe(1);
+  });
+
+  it('publishes only nginx, on 8080', () => {
+    const published = Object.entries(composeFile(name).services).filter(([, s]) => s.ports?.length);
     expect(published.map(([n, s]) => [n, s.ports])).toEqual([['nginx', ['8080:80']]]);
   });
 
-  it('pins every image tag, gives stores a healthcheck and a named volume, and makes nodes wait for them', () => {
-    const file = composeFile(name);
-    for (const [service, spec] of Object.entries(file.services)) {
-      // A release, never latest (PostgreSQL numbers its releases major.minor).
+  it('pins every image to a release, never latest', () => {
+    // PostgreSQL numbers its releases major.minor.
+    for (const [service, spec] of Object.entries(composeFile(name).services)) {
       if (spec.image) expect(spec.image, service).toMatch(/^[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
-      if (spec.image?.startsWith('redis') || spec.image?.startsWith('postgres')) {
-        expect(spec.healthcheck, service).toBeDefined();
-        expect(spec.volumes?.[0], service).toMatch(/^[a-z-]+-data:\//);
-      }
     }
-    const store = loadTopology(name).services.find((s) => s.kind === 'redis' || s.kind === 'postgres');
+  });
+
+  it('gives each store a healthcheck and a named data volume', () => {
+    for (const [service, spec] of stores(composeFile(name))) {
+      expect(spec.healthcheck, service).toBeDefined();
+      expect(spec.volumes?.[0], service).toMatch(/^[a-z-]+-data:\//);
+    }
+  });
+
+  it('makes every node wait until its store is healthy', () => {
+    const file = composeFile(name);
+    const storeNames = stores(file).map(([service]) => service);
     for (const node of appServices(loadTopology(name))) {
-      if (store) expect(node.dependsOn).toEqual([store.name]);
+      expect(file.services[node.name]!.depends_on ?? {}, node.name).toEqual(Object.fromEntries(storeNames.map((store) => [store, { condition: 'service_healthy' }])));
     }
-    const raw = readFileSync(join(composeDir, `${name}.yml`), 'utf8');
-    if (store) expect(raw).toMatch(new RegExp(`${store.name}:\\n\\s+condition: service_healthy`));
   });
 });
 
@@ -139,19 +157,28 @@ describe('compose/app.Dockerfile', () => {
     expect(final).toMatch(/^CMD \["node", .*"dist\/app\/server\.js"\]$/m);
   });
 
-  it('keeps dev dependencies, tests and sources out of the final stage', () => {
+  it('installs production dependencies only in the final stage', () => {
     expect(final).toContain('npm ci --omit=dev');
-    expect(final).not.toMatch(/COPY (app|test|runner|scenarios)\b/);
-    const ignore = readFileSync(join(projectRoot, '.dockerignore'), 'utf8');
-    expect(ignore.split('\n')).toContain('*');
-    expect(ignore).not.toMatch(/^!(test|runner|node_modules)/m);
+  });
+
+  it('copies no sources into the final stage, only the compiled app', () => {
+    expect(final).not.toMatch(/COPY (app|lib|test|runner|scenarios)\b/);
+  });
+
+  it('sends the build only what it needs: everything ignored but the listed files', () => {
+    const ignore = readFileSync(join(projectRoot, '.dockerignore'), 'utf8').split('\n');
+    expect(ignore).toContain('*');
+    expect(ignore.filter((line) => line.startsWith('!'))).toEqual(['!package.json', '!package-lock.json', '!tsconfig.json', '!tsconfig.build.json', '!lib/', '!app/']);
+  });
+
+  it('keeps the tools that run TypeScript and tests out of the production dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(pkg.dependencies)).not.toEqual(expect.arrayContaining(['tsx']));
     expect(Object.keys(pkg.dependencies)).not.toContain('vitest');
   });
 
   it('builds its stage from files the .dockerignore lets through', () => {
-    for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'app']) {
+    for (const copied of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'app']) {
       expect(dockerfile).toContain(copied);
       expect(existsSync(join(dirname(composeDir), copied))).toBe(true);
     }
