@@ -1,5 +1,5 @@
 // The one place in the app that reads process.env: every variable of the node's contract
-// (DESIGN.md) is parsed here once into a frozen, typed Config.
+// (README.md, "One node: configuration") is parsed here once into a frozen, typed Config.
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 
