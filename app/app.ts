@@ -6,6 +6,7 @@ import { errorHandler } from './error-handler.ts';
 import { requestLog, servedBy } from './request-log.ts';
 import { authenticate } from './auth/authenticate.ts';
 import type { Auth } from './auth/index.ts';
+import { requestCarts } from './carts/request-cart.ts';
 import { authRoutes } from './routes/auth.ts';
 import { cartRoutes } from './routes/cart.ts';
 import { debugRoutes } from './routes/debug.ts';
@@ -34,10 +35,11 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
 
   app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, persistNewSession);
   // The page shows a stale login as a notice; every other route refuses it with 401.
-  app.use(pageRoutes(config, auth, auth ? authenticate(config, auth, true) : undefined));
+  const cartOf = requestCarts(config.cartMode, opened.carts);
+  app.use(pageRoutes(config, cartOf, auth, auth ? authenticate(config, auth, true) : undefined));
   if (auth) app.use(authenticate(config, auth));
   app.use(express.json({ limit: bodyLimitBytes }));
-  app.use(sessionRoutes(config), cartRoutes(config, auth), authRoutes(config, auth));
+  app.use(sessionRoutes(config), cartRoutes(config, cartOf, auth), authRoutes(config, cartOf, auth));
   app.use((req, _res, next) => next(new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(config, log));
   return app;

@@ -6,6 +6,10 @@ import { hostname } from 'node:os';
 export const storeKinds = ['memory', 'file', 'redis', 'postgres'] as const;
 export type StoreKind = (typeof storeKinds)[number];
 
+/** atomic: each cart change is one atomic operation in the store's backend; session: the cart is a field of the session. */
+export const cartModes = ['atomic', 'session'] as const;
+export type CartMode = (typeof cartModes)[number];
+
 /** Express's `trust proxy` setting: off, a hop count, or addresses/subnets/named ranges. */
 export type TrustProxy = boolean | number | string[];
 
@@ -25,6 +29,7 @@ export interface Config {
   sessionTokenTtlSeconds: number;
   /** Whether each use of a token extends it by the TTL. */
   sessionTokenSliding: boolean;
+  cartMode: CartMode;
 }
 
 /** A bad or missing variable; its message is the single line printed at start-up. */
@@ -59,12 +64,10 @@ function parseNodeName(env: Env): string {
   return raw;
 }
 
-function parseStore(env: Env): StoreKind {
-  const raw = read(env, 'SESSION_STORE') ?? 'memory';
-  if (!(storeKinds as readonly string[]).includes(raw)) {
-    throw new ConfigError(`SESSION_STORE must be one of ${storeKinds.join(', ')} (got "${raw}")`);
-  }
-  return raw as StoreKind;
+function parseOneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return raw as T;
 }
 
 function parseSecrets(env: Env): string[] {
@@ -137,7 +140,7 @@ function parseCookieSecure(env: Env): boolean | 'auto' {
 
 /** Reads the node's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
-  const sessionStore = parseStore(env);
+  const sessionStore = parseOneOf(env, 'SESSION_STORE', storeKinds, 'memory');
   const config: Config = {
     nodeName: parseNodeName(env),
     port: parseInteger(env, 'PORT', 3000, 0, 65535),
@@ -151,6 +154,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     cookieSecure: parseCookieSecure(env),
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
+    cartMode: parseOneOf(env, 'CART_MODE', cartModes, 'atomic'),
   };
   return Object.freeze(config);
 }

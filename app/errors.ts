@@ -13,6 +13,7 @@ export const errorCatalog = {
   invalid_credentials: { status: 401, message: 'wrong username or password' },
   login_unavailable: { status: 404, message: 'login needs DATABASE_URL (PostgreSQL); this node runs without it' },
   username_taken: { status: 409, message: 'that username is taken' },
+  session_ended: { status: 409, message: 'the session ended during this request; reload and try again' },
   too_many_attempts: { status: 429, message: 'too many failed logins; wait a minute and try again' },
   body_too_large: { status: 413, message: 'the request body is larger than the limit' },
   unsupported_media_type: { status: 415, message: 'the request body must be application/json' },

@@ -6,13 +6,7 @@ import type { Config } from './config.ts';
 import { HttpError } from './errors.ts';
 import type { OpenedStore } from './stores/index.ts';
 
-import { sessionCookieName, sessionStateHeader, type CartLine, type SessionState } from './contract.ts';
-
-declare module 'express-session' {
-  interface SessionData {
-    cart: CartLine[];
-  }
-}
+import { sessionCookieName, sessionStateHeader, type SessionState } from './contract.ts';
 
 
 declare module 'express-serve-static-core' {

@@ -1,6 +1,7 @@
-// Every statement on the login tables. Cart changes are single atomic statements: two devices
-// adding at once both count, with no read-modify-write of a whole cart.
+// Every statement on the login tables. A user's cart changes under a lock on the user's row, so
+// two devices adding at once both count and the cart's limits hold.
 import type pg from 'pg';
+import { addToCart, mergeCarts } from '../carts/cart-store.ts';
 import type { CartLine } from '../contract.ts';
 
 export interface User {
@@ -101,34 +102,63 @@ export class AuthStore {
   }
 
   /**
-   * Adds qty of sku in one statement; false when the line would pass maxQty or the cart would
-   * pass maxLines different skus.
+   * Runs work in a transaction that holds the user's row locked: one user's cart changes queue up
+   * behind each other, so the limits (checked on the cart as the transaction reads it) hold
+   * however many devices add at once. Reads inside see every change committed before the lock.
    */
-  async addToCart(userId: string, sku: string, qty: number, maxQty: number, maxLines: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `INSERT INTO cart_items (user_id, sku, qty)
-       SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM cart_items WHERE user_id = $1 AND sku = $2)
-         OR (SELECT count(*) FROM cart_items WHERE user_id = $1) < $5
-       ON CONFLICT (user_id, sku) DO UPDATE SET qty = cart_items.qty + EXCLUDED.qty
-       WHERE cart_items.qty + EXCLUDED.qty <= $4`,
-      [userId, sku, qty, maxQty, maxLines],
-    );
-    return rowCount === 1;
+  private async withCartLocked<T>(userId: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async cartIn(client: pg.PoolClient, userId: string): Promise<CartLine[]> {
+    const { rows } = await client.query<CartLine>('SELECT sku, qty FROM cart_items WHERE user_id = $1 ORDER BY added_at, sku', [userId]);
+    return rows;
+  }
+
+  /** Adds qty of sku and answers the cart; a refused add (a limit) throws the cart's 400. */
+  async addToCart(userId: string, sku: string, qty: number): Promise<CartLine[]> {
+    return this.withCartLocked(userId, async (client) => {
+      const cart = addToCart(await this.cartIn(client, userId), sku, qty);
+      await client.query(
+        `INSERT INTO cart_items (user_id, sku, qty) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, sku) DO UPDATE SET qty = cart_items.qty + EXCLUDED.qty`,
+        [userId, sku, qty],
+      );
+      return cart;
+    });
   }
 
   async removeFromCart(userId: string, sku: string): Promise<void> {
     await this.pool.query('DELETE FROM cart_items WHERE user_id = $1 AND sku = $2', [userId, sku]);
   }
 
-  /** Folds an anonymous cart into the user's, in one statement, capping each line at maxQty. */
-  async mergeCart(userId: string, lines: readonly CartLine[], maxQty: number): Promise<void> {
+  /**
+   * Folds an anonymous cart into the user's: quantities add up to the per-line limit, and lines
+   * beyond the line limit are left out (a login never fails for a cart).
+   */
+  async mergeCart(userId: string, lines: readonly CartLine[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO cart_items (user_id, sku, qty)
-       SELECT $1, sku, LEAST(qty, $4) FROM unnest($2::text[], $3::int[]) AS l (sku, qty)
-       ON CONFLICT (user_id, sku) DO UPDATE SET qty = LEAST(cart_items.qty + EXCLUDED.qty, $4)`,
-      [userId, lines.map((l) => l.sku), lines.map((l) => l.qty), maxQty],
-    );
+    await this.withCartLocked(userId, async (client) => {
+      const merged = mergeCarts(await this.cartIn(client, userId), lines);
+      await client.query(
+        `INSERT INTO cart_items (user_id, sku, qty)
+         SELECT $1, sku, qty FROM unnest($2::text[], $3::int[]) AS l (sku, qty)
+         ON CONFLICT (user_id, sku) DO UPDATE SET qty = EXCLUDED.qty`,
+        [userId, merged.map((l) => l.sku), merged.map((l) => l.qty)],
+      );
+    });
   }
 
   async recentFailures(username: string, address: string, windowSeconds: number): Promise<{ pair: number; address: number }> {

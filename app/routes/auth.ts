@@ -8,8 +8,9 @@ import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { saveSession } from '../session.ts';
-import { maxQtyPerLine, tokenCookieName } from '../contract.ts';
+import { tokenCookieName } from '../contract.ts';
 import { jsonBody } from './cart.ts';
+import type { RequestCart } from '../carts/request-cart.ts';
 
 /** Failed logins allowed per minute for one username from one address, and for one address overall. */
 export const maxFailuresPerUsernameAndAddress = 5;
@@ -59,7 +60,7 @@ async function regenerateSession(req: Request): Promise<void> {
 }
 
 /** Sign-up, login, logout and the user's devices; 404 with a reason when the node has no DATABASE_URL. */
-export function authRoutes(config: Readonly<Config>, auth: Auth | undefined): Router {
+export function authRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): Router {
   const router = Router();
   if (!auth) {
     router.all(loginPaths, () => {
@@ -74,11 +75,12 @@ export function authRoutes(config: Readonly<Config>, auth: Auth | undefined): Ro
    * nothing after it), a token row for the device, the anonymous cart folded into the user's.
    */
   const startUserSession = async (req: Request, res: Response, user: { id: string; username: string }, createdWith: 'signup' | 'login', device: string) => {
-    const anonymousCart = req.session.cart ?? [];
-    await regenerateSession(req);
+    // The anonymous cart is folded in before the session id changes: regenerating destroys the old
+    // session and its cart, so a failure before that point loses nothing.
     const token = newToken();
     const session = await store.createSession(user.id, tokenHash(token), auth.ttlSeconds, device, createdWith);
-    await store.mergeCart(user.id, anonymousCart, maxQtyPerLine);
+    await store.mergeCart(user.id, await cartOf(req).view());
+    await regenerateSession(req);
     await saveSession(req);
     const secure = config.cookieSecure === 'auto' ? req.secure : config.cookieSecure;
     res.cookie(tokenCookieName, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: auth.ttlSeconds * 1000 });

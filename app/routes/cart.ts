@@ -2,8 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
-import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
-import { saveSession } from '../session.ts';
+import type { RequestCart } from '../carts/request-cart.ts';
+import { maxQtyPerLine, type CartLine } from '../contract.ts';
 
 const skuPattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
@@ -30,47 +30,28 @@ export function jsonBody(req: Request): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Adds qty of sku to a cart, as a new array (the session is only marked modified when it changes). */
-export function addToCart(cart: readonly CartLine[], sku: string, qty: number): CartLine[] {
-  const line = cart.find((l) => l.sku === sku);
-  if (!line && cart.length >= maxCartLines) {
-    throw new HttpError('invalid_field', `the cart holds at most ${maxCartLines} different skus`, 'sku');
-  }
-  if (line && line.qty + qty > maxQtyPerLine) {
-    throw new HttpError('invalid_field', `a cart line holds at most ${maxQtyPerLine} of one sku (has ${line.qty})`, 'qty');
-  }
-  return line ? cart.map((l) => (l.sku === sku ? { sku, qty: l.qty + qty } : l)) : [...cart, { sku, qty }];
-}
-
 /**
- * The cart: in the session for an anonymous visitor (lost with the session), in the database for
- * a logged-in user (the same on every device and every node).
+ * The cart: beside the session for an anonymous visitor (lost with the session; where exactly is
+ * CART_MODE's choice, see RequestCart), in the database for a logged-in user (the same on every
+ * device and every node).
  */
-export function cartRoutes(config: Readonly<Config>, auth: Auth | undefined): Router {
+export function cartRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): Router {
   const router = Router();
+  const json = (res: Response, items: CartLine[], user?: string) => res.json({ node: config.nodeName, ...(user ? { user } : {}), items });
 
-  const answer = async (req: Request, res: Response) => {
+  router.get('/cart', async (req, res) => {
     const session = res.locals.userSession;
-    if (session && auth) res.json({ node: config.nodeName, user: session.username, items: await auth.store.cart(session.userId) });
-    else res.json({ node: config.nodeName, items: req.session.cart ?? [] });
-  };
-
-  router.get('/cart', answer);
+    if (session && auth) json(res, await auth.store.cart(session.userId), session.username);
+    else json(res, await cartOf(req).view());
+  });
 
   router.post('/cart/items', async (req, res) => {
     const body = jsonBody(req);
     const sku = parseSku(body.sku);
     const qty = parseQty(body.qty);
     const session = res.locals.userSession;
-    if (session && auth) {
-      if (!(await auth.store.addToCart(session.userId, sku, qty, maxQtyPerLine, maxCartLines))) {
-        throw new HttpError('invalid_field', `a cart holds at most ${maxCartLines} different skus and ${maxQtyPerLine} of one`, 'qty');
-      }
-    } else {
-      req.session.cart = addToCart(req.session.cart ?? [], sku, qty);
-      await saveSession(req);
-    }
-    await answer(req, res);
+    if (session && auth) json(res, await auth.store.addToCart(session.userId, sku, qty), session.username);
+    else json(res, await cartOf(req).add(sku, qty));
   });
 
   // Idempotent: removing a sku that is not in the cart answers the cart as it is, so a client
@@ -80,14 +61,10 @@ export function cartRoutes(config: Readonly<Config>, auth: Auth | undefined): Ro
     const session = res.locals.userSession;
     if (session && auth) {
       await auth.store.removeFromCart(session.userId, sku);
+      json(res, await auth.store.cart(session.userId), session.username);
     } else {
-      const cart = req.session.cart ?? [];
-      if (cart.some((l) => l.sku === sku)) {
-        req.session.cart = cart.filter((l) => l.sku !== sku);
-        await saveSession(req);
-      }
+      json(res, await cartOf(req).remove(sku));
     }
-    await answer(req, res);
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Auth } from '../auth/index.ts';
+import type { RequestCart } from '../carts/request-cart.ts';
 import type { Config } from '../config.ts';
 import { sessionTag } from '../contract.ts';
 
@@ -12,7 +13,7 @@ function scriptSafeJson(value: unknown): string {
 }
 
 /** GET /: the shop page, with the serving node, the session state, the cart and, when logged in, the user's devices. */
-export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined, authenticate: RequestHandler | undefined): Router {
+export function pageRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined, authenticate: RequestHandler | undefined): Router {
   const router = Router();
   router.get('/', ...(authenticate ? [authenticate] : []), async (req, res) => {
     const session = res.locals.userSession;
@@ -25,7 +26,7 @@ export function pageRoutes(config: Readonly<Config>, auth: Auth | undefined, aut
       loginAvailable: auth !== undefined,
       loginNotice: res.locals.loginNotice ?? null,
       user: loggedIn ? session.username : null,
-      cart: loggedIn ? await auth.store.cart(session.userId) : (req.session.cart ?? []),
+      cart: loggedIn ? await auth.store.cart(session.userId) : await cartOf(req).view(),
       devices: loggedIn
         ? (await auth.store.activeSessions(session.userId)).map((s) => ({ id: s.id, device: s.device, createdWith: s.createdWith, lastSeenAt: s.lastSeenAt, current: s.id === session.id }))
         : [],

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import session from 'express-session';
 import sessionFileStore from 'session-file-store';
 import type { Config } from '../config.ts';
+import { fileCarts } from '../carts/file.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const FileStore = sessionFileStore(session);
@@ -29,11 +30,16 @@ export async function openFileStore(config: Readonly<Config>): Promise<OpenedSto
     logFn: () => {},
   };
   const store = new FileStore(options);
+  const carts = await fileCarts(dir, config.sessionTtlSeconds);
   return {
     kind: 'file',
     store,
+    carts,
     target: dir,
     ping: () => access(dir, constants.R_OK | constants.W_OK),
-    close: async () => clearInterval(options.reapIntervalObject),
+    close: async () => {
+      clearInterval(options.reapIntervalObject);
+      await carts.close();
+    },
   };
 }

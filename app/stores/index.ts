@@ -5,6 +5,7 @@ import type { Log } from '../log.ts';
 import { retryUntilOpen } from '../retry.ts';
 import { openFileStore } from './file.ts';
 import { openMemoryStore } from './memory.ts';
+import { cartFollowsSession } from '../carts/follow-session.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { openPostgresStore } from './postgres.ts';
 import { openRedisStore } from './redis.ts';
@@ -38,5 +39,7 @@ export function storeTarget(config: Readonly<Config>): string {
  */
 export async function openStore(config: Readonly<Config>, log: Log, signal?: AbortSignal, pool?: pg.Pool): Promise<OpenedStore> {
   const open = openers[config.sessionStore];
-  return retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
+  const opened = await retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
+  if (config.cartMode === 'atomic') cartFollowsSession(opened.store, opened.carts);
+  return opened;
 }

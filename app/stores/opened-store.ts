@@ -1,16 +1,19 @@
 import type { Store } from 'express-session';
+import type { CartStore } from '../carts/cart-store.ts';
 import type { StoreKind } from '../config.ts';
 
 /** A session store that answered once, with what the node needs around it. */
 export interface OpenedStore {
   kind: StoreKind;
   store: Store;
+  /** Where carts live in CART_MODE=atomic: the same backend, keyed by session id. */
+  carts: CartStore;
   /** Where the sessions live, without credentials (for logs). */
   target: string;
   /** Resolves when the store answers now; rejects (fast) when it does not. */
   ping(): Promise<void>;
   /** How many sessions this process holds, expired ones included (only for stores in the heap). */
   sessionsHeld?(): number;
-  /** Stops timers and closes clients, so that the process can exit. */
+  /** Stops timers and closes clients (the carts' too), so that the process can exit. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { redactUrl, type Config } from '../config.ts';
 import { createPool } from '../db.ts';
 import { describeError, type Log } from '../log.ts';
+import { createCartTable, postgresCarts } from '../carts/postgres.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const PgStore = connectPgSimple(session);
@@ -28,6 +29,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
     // Creates the table if missing and drops expired rows now. connect-pg-simple remembers a failed
     // table creation forever, so a failure here discards this store and the caller opens a new one.
     await new Promise<void>((resolve, reject) => store.pruneSessions((err) => (err ? reject(err) : resolve())));
+    await pool.query(createCartTable);
   } catch (err) {
     store.close();
     await endOwnPool().catch(() => {});
@@ -36,6 +38,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
   return {
     kind: 'postgres',
     store,
+    carts: postgresCarts(pool),
     target,
     ping: async () => {
       await pool.query('SELECT 1');

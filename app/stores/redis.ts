@@ -2,6 +2,7 @@ import { RedisStore } from 'connect-redis';
 import { Redis } from 'ioredis';
 import { redactUrl, type Config } from '../config.ts';
 import { describeError, type Log } from '../log.ts';
+import { redisCarts } from '../carts/redis.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const commandTimeoutMs = 1000;
@@ -45,6 +46,7 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
   return {
     kind: 'redis',
     store: new RedisStore({ client, prefix: 'lab_sess:', ttl: config.sessionTtlSeconds }),
+    carts: redisCarts(client, config.sessionTtlSeconds),
     target,
     ping: async () => {
       await client.ping();

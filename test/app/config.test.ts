@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       cookieSecure: false,
       sessionTokenTtlSeconds: 7 * 24 * 3600,
       sessionTokenSliding: false,
+      cartMode: 'atomic',
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       COOKIE_SECURE: 'true',
       SESSION_TOKEN_TTL_SECONDS: '120',
       SESSION_TOKEN_SLIDING: 'on',
+      CART_MODE: 'session',
     });
     expect(config).toEqual({
       nodeName: 'server_2',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       cookieSecure: true,
       sessionTokenTtlSeconds: 120,
       sessionTokenSliding: true,
+      cartMode: 'session',
     });
   });
 
@@ -71,6 +74,7 @@ describe('loadConfig', () => {
   it.each([
     [{ SESSION_SECRET: '' }, 'SESSION_SECRET is required'],
     [{}, 'SESSION_SECRET is required'],
+    [{ ...base, CART_MODE: 'locked' }, 'CART_MODE must be one of atomic, session (got "locked")'],
     [{ ...base, SESSION_SECRET: 'a,,b' }, 'SESSION_SECRET must be comma-separated non-empty secrets'],
     [{ ...base, SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")'],
     [{ ...base, PORT: 'http' }, 'PORT must be an integer from 0 to 65535 (got "http")'],

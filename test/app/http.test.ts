@@ -73,7 +73,7 @@ describe('the shop, from the outside', () => {
     const device = (await startTestNode({ SESSION_STORE: 'file', SESSION_FILE_DIR: dir })).device();
     await device.post('/cart/items', { sku: 'apple', qty: 1 });
     const before = device.cookie('lab_sid');
-    for (const file of await readdir(dir)) await rm(join(dir, file));
+    for (const file of await readdir(dir)) await rm(join(dir, file), { recursive: true });
 
     const after = await device.get('/cart');
     expectShopHeaders(after, 'lost');

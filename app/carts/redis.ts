@@ -1,0 +1,74 @@
+// Carts in Redis beside connect-redis's sessions: one hash per session (lab_cart:<sid>) with a
+// field per line's quantity and one for the order lines were added in. Each change is one Lua
+// script, which Redis runs alone: the limits are checked and the line changed in one step.
+import type { Redis } from 'ioredis';
+import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
+import { cartRefused, type CartStore } from './cart-store.ts';
+
+const keyPrefix = 'lab_cart:';
+
+// Fields: q:<sku> = quantity, o:<sku> = the order it was added in, seq = the last order given.
+// Each returns the cart as a flat list of fields and values, or a refusal.
+const addScript = `
+local key, sku, qty, maxLines, maxQty, ttlMs = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local has = tonumber(redis.call('HGET', key, 'q:' .. sku) or '0')
+if has == 0 then
+  local lines = math.floor(redis.call('HLEN', key) / 2)
+  if lines >= maxLines then return {'too_many_lines'} end
+  redis.call('HSET', key, 'o:' .. sku, redis.call('HINCRBY', key, 'seq', 1))
+elseif has + qty > maxQty then
+  return {'too_many_of_one', tostring(has)}
+end
+redis.call('HINCRBY', key, 'q:' .. sku, qty)
+redis.call('PEXPIRE', key, ttlMs)
+return redis.call('HGETALL', key)
+`;
+
+const removeScript = `
+local key, sku = KEYS[1], ARGV[1]
+redis.call('HDEL', key, 'q:' .. sku, 'o:' .. sku)
+if redis.call('HLEN', key) <= 1 then redis.call('DEL', key) end
+return redis.call('HGETALL', key)
+`;
+
+/** The flat HGETALL list as cart lines, in the order they were added. */
+function linesOf(flat: string[]): CartLine[] {
+  const qty = new Map<string, number>();
+  const order = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const [field, value] = [flat[i]!, flat[i + 1]!];
+    if (field.startsWith('q:')) qty.set(field.slice(2), Number(value));
+    else if (field.startsWith('o:')) order.set(field.slice(2), Number(value));
+  }
+  return [...qty]
+    .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+    .map(([sku, n]) => ({ sku, qty: n }));
+}
+
+const scripts = { labCartAdd: addScript, labCartRemove: removeScript };
+
+export function redisCarts(client: Redis, ttlSeconds: number): CartStore {
+  const key = (sessionId: string) => keyPrefix + sessionId;
+  const ttlMs = String(ttlSeconds * 1000);
+  // Sent once, then run by its SHA (ioredis falls back to sending it again after a Redis restart).
+  for (const [name, lua] of Object.entries(scripts)) if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua });
+  const run = (name: keyof typeof scripts, sessionId: string, ...args: string[]) =>
+    (client as unknown as Record<string, (...a: string[]) => Promise<string[]>>)[name]!(key(sessionId), ...args);
+  return {
+    view: async (sessionId) => linesOf(await client.hgetall(key(sessionId)).then((h) => Object.entries(h).flat())),
+    add: async (sessionId, sku, qty) => {
+      const result = await run('labCartAdd', sessionId, sku, String(qty), String(maxCartLines), String(maxQtyPerLine), ttlMs);
+      if (result[0] === 'too_many_lines') throw cartRefused('too_many_lines');
+      if (result[0] === 'too_many_of_one') throw cartRefused('too_many_of_one', Number(result[1]));
+      return linesOf(result);
+    },
+    remove: async (sessionId, sku) => linesOf(await run('labCartRemove', sessionId, sku)),
+    refresh: async (sessionId) => {
+      await client.pexpire(key(sessionId), ttlMs);
+    },
+    delete: async (sessionId) => {
+      await client.del(key(sessionId));
+    },
+    close: async () => {},
+  };
+}

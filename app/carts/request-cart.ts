@@ -1,0 +1,56 @@
+// The cart of one request's session, whichever CART_MODE: routes ask cartOf(req) and never care
+// where the cart lives.
+import type { Request } from 'express';
+import type { CartMode } from '../config.ts';
+import type { CartLine } from '../contract.ts';
+import { saveSession } from '../session.ts';
+import { addToCart, removeFromCart, type CartStore } from './cart-store.ts';
+
+export interface RequestCart {
+  view(): Promise<CartLine[]>;
+  add(sku: string, qty: number): Promise<CartLine[]>;
+  remove(sku: string): Promise<CartLine[]>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The cart, in CART_MODE=session only. */
+    cart: CartLine[];
+  }
+}
+
+/**
+ * CART_MODE=session: the cart is a field of the session object, as most tutorials keep it. Each
+ * request changes its own copy of the session, and the store keeps whichever save comes last:
+ * two adds at once can both be acknowledged while one of them is lost.
+ */
+function sessionFieldCart(req: Request): RequestCart {
+  const change = async (next: (lines: CartLine[]) => CartLine[]) => {
+    const before = req.session.cart ?? [];
+    const after = next(before);
+    if (after !== before) {
+      req.session.cart = after;
+      // Saved before the answer, so that a store failure is a 503 rather than a silent loss.
+      await saveSession(req);
+    }
+    return after;
+  };
+  return {
+    view: async () => req.session.cart ?? [],
+    add: (sku, qty) => change((lines) => addToCart(lines, sku, qty)),
+    remove: (sku) => change((lines) => (lines.some((l) => l.sku === sku) ? removeFromCart(lines, sku) : lines)),
+  };
+}
+
+/** CART_MODE=atomic: each change is one atomic operation of the store's backend, keyed by the session id. */
+function atomicCart(req: Request, carts: CartStore): RequestCart {
+  return {
+    view: () => carts.view(req.sessionID),
+    add: (sku, qty) => carts.add(req.sessionID, sku, qty),
+    remove: (sku) => carts.remove(req.sessionID, sku),
+  };
+}
+
+export function requestCarts(mode: CartMode, carts: CartStore): (req: Request) => RequestCart {
+  return mode === 'atomic' ? (req) => atomicCart(req, carts) : sessionFieldCart;
+}
