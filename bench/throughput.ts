@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { RunningTopology } from '../runner/backend.ts';
 import { Device } from '../runner/http-client.ts';
-import { startLocalTopology } from '../runner/local/backend.ts';
+import { startLocalTopology, type LocalTopology } from '../runner/local/backend.ts';
+import { makeTempDir } from '../runner/temp-dir.ts';
 import { spawnManaged } from '../runner/processes.ts';
 import { ProcessService } from '../runner/servers/process-service.ts';
 import { median } from '../lib/stats.ts';
@@ -18,6 +19,8 @@ export interface Target {
   url: string;
   /** Cookie headers (or Authorization headers) of sessions created beforehand. */
   identities: Record<string, string>[];
+  /** The paths measured (both unless told). */
+  paths?: CaseResult['path'][];
 }
 
 export interface CaseResult {
@@ -66,6 +69,31 @@ async function userPool(url: string, size: number): Promise<Record<string, strin
   return pool;
 }
 
+/**
+ * One more node beside a topology's server_1, with its environment (same store, same addresses)
+ * but CART_MODE=session: the write path of both cart modes, side by side on the same store.
+ */
+async function startCartInSessionNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const files = await makeTempDir('cart-in-session');
+  const env = { ...topology.environment('server_1'), NODE_NAME: 'cart-in-session', PORT: String(port), CART_MODE: 'session', SESSION_FILE_DIR: files.path };
+  const node = new ProcessService({
+    name: 'cart-in-session node',
+    port,
+    launch: async () => spawnManaged('cart-in-session', process.execPath, ['--import', 'tsx', join(projectRoot, 'app', 'server.ts')], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env } }),
+    ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
+  });
+  await node.start();
+  return {
+    url,
+    stop: async () => {
+      await node.stop();
+      await files.remove();
+    },
+  };
+}
+
 async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -85,15 +113,17 @@ async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> 
 
 export interface ThroughputRig {
   targets: Target[];
-  topologies: Record<string, RunningTopology>;
+  topologies: Record<string, LocalTopology>;
   stop(): Promise<void>;
 }
 
 /** Starts the topologies and the baseline, and creates the session pools. */
 export async function startRig(settings: BenchSettings): Promise<ThroughputRig> {
-  const topologies: Record<string, RunningTopology> = {};
+  const topologies: Record<string, LocalTopology> = {};
   const baseline = await startBaseline();
+  const extraNodes: { stop(): Promise<void> }[] = [];
   const stop = async () => {
+    await Promise.all(extraNodes.map((n) => n.stop()));
     await Promise.all(Object.values(topologies).map((t) => t.down()));
     await baseline.stop();
   };
@@ -114,6 +144,9 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
       const nodes = topology.endsWith('-2') ? '2 nodes' : '1 node';
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
+      const inSession = await startCartInSessionNode(running);
+      extraNodes.push(inSession);
+      targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool), paths: ['write'] });
     }
     const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
     targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await userPool(postgresDirect, settings.users) });
@@ -176,7 +209,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 
 /** Every case in every round, in a new order each round; the medians over the rounds. */
 export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
-  const cases = rig.targets.flatMap((target) => (['read', 'write'] as const).map((path) => ({ target, path })));
+  const cases = rig.targets.flatMap((target) => (target.paths ?? (['read', 'write'] as const)).map((path) => ({ target, path })));
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const { target, path } of shuffled(cases)) {

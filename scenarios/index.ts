@@ -1,8 +1,11 @@
 import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
+import { atomicCartPostgres } from './atomic-cart-postgres.ts';
+import { atomicCartRedis } from './atomic-cart-redis.ts';
 import { fileRestart } from './file-restart.ts';
 import { fileRoundRobin } from './file-round-robin.ts';
 import { loginMultiDevice } from './login-multi-device.ts';
+import { lostUpdate } from './lost-update.ts';
 import { logoutAll } from './logout-all.ts';
 import { memoryGrowth } from './memory-growth.ts';
 import { memoryRestart } from './memory-restart.ts';
@@ -12,7 +15,7 @@ import { redisShared } from './redis-shared.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { tokenExpiry } from './token-expiry.ts';
 
-/** The catalog, in the article's order. */
+/** The catalog: the article's story first, then concurrency. */
 export const scenarios: readonly Scenario<ShopOp>[] = [
   memoryRestart,
   memoryGrowth,
@@ -25,4 +28,7 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   logoutAll,
   tokenExpiry,
   sessionFixation,
+  lostUpdate,
+  atomicCartRedis,
+  atomicCartPostgres,
 ];

@@ -8,6 +8,7 @@ import { Device } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
 import { newRunDir } from '../run-dir.ts';
 import type { Topology } from '../topology.ts';
+import { localEnvironment } from './address-map.ts';
 import { localService, type LocalService } from './from-compose.ts';
 
 export interface LocalOptions {
@@ -30,7 +31,13 @@ export function startOrder(topology: Topology): string[][] {
   return levels;
 }
 
-export async function startLocalTopology(topology: Topology, options: LocalOptions = {}): Promise<RunningTopology> {
+/** A topology run as local processes: also says with which environment each service runs. */
+export interface LocalTopology extends RunningTopology {
+  /** The service's environment as its local process has it (addresses rewritten to loopback ports). */
+  environment(service: string): Record<string, string>;
+}
+
+export async function startLocalTopology(topology: Topology, options: LocalOptions = {}): Promise<LocalTopology> {
   const runDir = await newRunDir(topology.name);
   const logDir = join(runDir, 'logs');
   // PostgreSQL runs as its own user when the runner is root: it must be able to walk into the run dir.
@@ -69,11 +76,12 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   }
 
   const nginx = topology.services.find((s) => s.kind === 'nginx')!;
-  const service = (name: string) => {
+  const local = (name: string) => {
     const found = services.get(name);
     if (!found) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${[...services.keys()].join(', ')}`);
-    return found.server;
+    return found;
   };
+  const service = (name: string) => local(name).server;
   return {
     topology,
     balancerUrl: `http://127.0.0.1:${ports.get(nginx.name)}`,
@@ -88,6 +96,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
       }
     },
     service,
+    environment: (name) => localEnvironment(local(name).spec, topology, ports),
     down,
   };
 }

@@ -81,6 +81,18 @@ export class ShopDevice {
     return this.perform({ action: shopActions.addItem, method: 'POST', path: '/cart/items', body: { sku, qty }, detail: `${sku}×${qty}`, args: { sku, qty } });
   }
 
+  /**
+   * Sends every add at once, each on a connection of its own with this device's one cookie, as a
+   * browser does with parallel requests or a double click; burst names the group for the checker.
+   */
+  addAtOnce(adds: readonly { sku: string; qty: number }[], burst: string): Promise<ShopOp[]> {
+    return Promise.all(
+      adds.map(({ sku, qty }) =>
+        this.perform({ action: shopActions.addItem, method: 'POST', path: '/cart/items', body: { sku, qty }, detail: `${sku}×${qty}`, args: { sku, qty, burst } }),
+      ),
+    );
+  }
+
   remove(sku: string): Promise<ShopOp> {
     return this.perform({ action: shopActions.removeItem, method: 'DELETE', path: `/cart/items/${encodeURIComponent(sku)}`, args: { sku } });
   }

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { maxCartLines } from '../../app/contract.ts';
 import { Device, type Answer } from '../../runner/http-client.ts';
 import { testTempDir } from '../support/test-temp-dir.ts';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
@@ -105,6 +106,30 @@ describe('sign-up and login', () => {
     expect((await laptop.get('/cart')).body).toMatchObject({ items: [{ sku: 'apple', qty: 3 }, { sku: 'bread', qty: 1 }] });
     const rows = await db.query('SELECT sku, qty FROM cart_items c JOIN users u ON u.id = c.user_id WHERE u.username = $1 ORDER BY sku', [username]);
     expect(rows.rows).toEqual([{ sku: 'apple', qty: 3 }, { sku: 'bread', qty: 1 }]);
+  });
+
+  it('leaves out the anonymous lines past the line limit when merging at login', async () => {
+    const node = await loginNode();
+    const username = unique('full');
+    const phone = node.device('phone');
+    await signup(phone, username);
+    for (let i = 0; i < maxCartLines; i++) await phone.post('/cart/items', { sku: `mine-${i}`, qty: 1 });
+    const laptop = node.device('laptop');
+    await laptop.post('/cart/items', { sku: 'extra', qty: 1 });
+    await login(laptop, username);
+    expect(((await laptop.get('/cart')).body as { items: unknown[] }).items).toHaveLength(maxCartLines);
+  });
+
+  it('holds the line limit when two devices of one user add more distinct skus at once than fit', async () => {
+    const [first, second] = await twoNodes();
+    const username = unique('limit');
+    const phone = first.device('phone');
+    await signup(phone, username);
+    const laptop = second.device('laptop');
+    await login(laptop, username);
+    const answers = await Promise.all(Array.from({ length: maxCartLines + 10 }, (_, i) => (i % 2 ? phone : laptop).post('/cart/items', { sku: `s-${i}`, qty: 1 })));
+    const acknowledged = answers.filter((a) => a.status === 200).length;
+    expect([acknowledged, ((await phone.get('/cart')).body as { items: unknown[] }).items.length]).toEqual([maxCartLines, maxCartLines]);
   });
 
   it('counts two devices adding at the same moment both (atomic statements)', async () => {

@@ -1,0 +1,46 @@
+// A shop node as its own process (node --import tsx app/server.ts), as the lab runs it: for tests
+// whose subject is timing between a client and a node that must not share one event loop.
+import { afterEach } from 'vitest';
+import { freePort } from '../../runner/free-port.ts';
+import { spawnManaged } from '../../runner/processes.ts';
+import { ProcessService } from '../../runner/servers/process-service.ts';
+import { projectRoot } from '../../runner/topology.ts';
+import { Device } from '../../runner/http-client.ts';
+import { testSecret } from './test-node.ts';
+
+const running: ProcessService[] = [];
+const devices: Device[] = [];
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((device) => device.close()));
+  await Promise.all(running.splice(0).map((node) => node.stop()));
+});
+
+export interface NodeProcess {
+  url: string;
+  device(name: string): Device;
+}
+
+export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const node = new ProcessService({
+    name: 'node process',
+    port,
+    launch: async () =>
+      spawnManaged('node', process.execPath, ['--import', 'tsx', 'app/server.ts'], {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH ?? '', NODE_NAME: 'server_1', SESSION_SECRET: testSecret, PORT: String(port), ...env },
+      }),
+    ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
+  });
+  running.push(node);
+  await node.start();
+  return {
+    url,
+    device: (name) => {
+      const device = new Device(name, url);
+      devices.push(device);
+      return device;
+    },
+  };
+}
