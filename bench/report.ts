@@ -73,12 +73,14 @@ export function answers(report: BenchReport): string[] {
     const direct = ['memory', 'file', 'redis', 'postgres'].map((s) => `${s} ${(find(report, `${s} direct`, path)?.ratioToBaseline ?? 0).toFixed(2)}×`);
     lines.push(`- Throughput against the no-session baseline (${path} path, direct to one node): ${direct.join(', ')}.`);
   }
-  const modes = ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
-    const atomic = find(report, `${s} direct`, 'write');
-    const inSession = find(report, `${s} direct, cart in session`, 'write');
-    return atomic && inSession ? [`${s} ${atomic.requestsPerSecond} against ${inSession.requestsPerSecond} req/s (${(atomic.requestsPerSecond / inSession.requestsPerSecond).toFixed(2)}×, p50 ${atomic.p50Ms} against ${inSession.p50Ms} ms)`] : [];
-  });
-  if (modes.length > 0) lines.push(`- Adding to the cart with atomic carts (the default) against the cart in the session object (CART_MODE=session), direct to one node: ${modes.join('; ')}.`);
+  for (const path of ['write', 'read'] as const) {
+    const modes = ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
+      const atomic = find(report, `${s} direct`, path);
+      const inSession = find(report, `${s} direct, cart in session`, path);
+      return atomic && inSession ? [`${s} ${atomic.requestsPerSecond} against ${inSession.requestsPerSecond} req/s (${(atomic.requestsPerSecond / inSession.requestsPerSecond).toFixed(2)}×, p50 ${atomic.p50Ms} against ${inSession.p50Ms} ms)`] : [];
+    });
+    if (modes.length > 0) lines.push(`- Atomic carts (the default) against the cart in the session object (CART_MODE=session), ${path} path, direct to one node: ${modes.join('; ')}.`);
+  }
   const memoryDirect = find(report, 'memory direct', 'read');
   const memoryNginx = find(report, 'memory via nginx, 1 node', 'read');
   if (memoryDirect && memoryNginx) {

@@ -19,8 +19,6 @@ export interface Target {
   url: string;
   /** Cookie headers (or Authorization headers) of sessions created beforehand. */
   identities: Record<string, string>[];
-  /** The paths measured (both unless told). */
-  paths?: CaseResult['path'][];
 }
 
 export interface CaseResult {
@@ -146,7 +144,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
       const inSession = await startCartInSessionNode(running);
       extraNodes.push(inSession);
-      targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool), paths: ['write'] });
+      targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool) });
     }
     const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
     targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await userPool(postgresDirect, settings.users) });
@@ -209,7 +207,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 
 /** Every case in every round, in a new order each round; the medians over the rounds. */
 export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
-  const cases = rig.targets.flatMap((target) => (target.paths ?? (['read', 'write'] as const)).map((path) => ({ target, path })));
+  const cases = rig.targets.flatMap((target) => (['read', 'write'] as const).map((path) => ({ target, path })));
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const { target, path } of shuffled(cases)) {
