@@ -9,7 +9,7 @@ import { checkCompose, ComposeUnavailableError, startComposeTopology } from './d
 import { startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
-import { formatFirstBad, formatOp, formatTable } from './report.ts';
+import { formatFirstBad, formatTable, opPrinter } from './report.ts';
 import { runsDir } from './run-dir.ts';
 import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
@@ -104,14 +104,16 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   const results: ScenarioResult[] = [];
   for (const scenario of chosen) {
     console.log(`\n▶ ${scenario.name} (${scenario.topology}): ${scenario.summary}`);
+    const printer = opPrinter((line) => console.log(line));
     const result = await runScenario(scenario, {
       start,
-      onOp: (op) => console.log(formatOp(op)),
+      onOp: printer.onOp,
       onRunning: (r) => {
         running = r;
         if (r) console.log(`  · Logs and data: ${relative(projectRoot, r.runDir)}`);
       },
     });
+    printer.done();
     if (result.error) console.log(`  ✗ ${result.error}`);
     console.log(`  ${result.passed ? '✓' : '✗'} expected ${result.expected}, observed ${result.observed} (${(result.durationMs / 1000).toFixed(1)} s)`);
     if (result.firstBad) console.log(`  ${result.passed ? '·' : '✗'} first bad operation ${formatFirstBad(result.firstBad)}`);

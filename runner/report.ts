@@ -24,6 +24,29 @@ export function formatOp(op: Op): string {
   return `  ${who}${parts.join(' → ')}${outcome(op)}`;
 }
 
+/**
+ * Prints operations as they happen, but only the first `limit` device operations of a run (a load
+ * scenario makes thousands); faults and waits always. done() says how many were left out.
+ */
+export function opPrinter(write: (line: string) => void, limit = 120): { onOp(op: Op): void; done(): void } {
+  let shown = 0;
+  let hidden = 0;
+  return {
+    onOp(op) {
+      const always = op.process === enginePrincipals.nemesis || op.process === enginePrincipals.lab;
+      if (!always && shown >= limit) {
+        if (hidden++ === 0) write(`  … further device operations not shown (the JSON report keeps them all)`);
+        return;
+      }
+      if (!always) shown++;
+      write(formatOp(op));
+    },
+    done() {
+      if (hidden > 0) write(`  … ${hidden} device operations not shown`);
+    },
+  };
+}
+
 /** "#12 at 153 ms: laptop GET /cart on server_2: expected cart apple×1, saw cart empty" */
 export function formatFirstBad(bad: FirstBad): string {
   const where = [bad.request, bad.node ? `on ${bad.node}` : undefined].filter(Boolean).join(' ');

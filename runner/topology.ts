@@ -63,6 +63,15 @@ function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
   throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis and postgres images, not "${image}"`);
 }
 
+/**
+ * A value as compose hands it to the container: "$$" is compose's escape for a literal "$" (the
+ * sticky topologies' "hash $$cookie_lab_sid"). Interpolating host variables (${VAR}) is not supported.
+ */
+function interpolated(name: string, value: string): string {
+  if (/\$\{?[A-Za-z_]/.test(value.replaceAll('$$', ''))) throw new TopologyError(`${name}: compose would substitute a host variable in "${value}"; write $$ for a literal $`);
+  return value.replaceAll('$$', '$');
+}
+
 function environmentOf(service: Record<string, unknown>): Record<string, string> {
   const raw = service.environment ?? {};
   const entries: [string, unknown][] = Array.isArray(raw)
@@ -71,7 +80,7 @@ function environmentOf(service: Record<string, unknown>): Record<string, string>
         return eq < 0 ? [item, ''] : [item.slice(0, eq), item.slice(eq + 1)];
       })
     : Object.entries(raw);
-  return Object.fromEntries(entries.map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+  return Object.fromEntries(entries.map(([k, v]) => [k, v === null || v === undefined ? '' : interpolated(k, String(v))]));
 }
 
 function commandOf(service: Record<string, unknown>): string[] {

@@ -4,6 +4,7 @@ import { atomicCartPostgres } from './atomic-cart-postgres.ts';
 import { atomicCartRedis } from './atomic-cart-redis.ts';
 import { fileRestart } from './file-restart.ts';
 import { fileRoundRobin } from './file-round-robin.ts';
+import { killUnderLoad, killUnderLoadPostgres } from './kill-under-load.ts';
 import { loginMultiDevice } from './login-multi-device.ts';
 import { lostUpdate } from './lost-update.ts';
 import { logoutAll } from './logout-all.ts';
@@ -13,9 +14,13 @@ import { multiDevice } from './multi-device.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisShared } from './redis-shared.ts';
 import { sessionFixation } from './session-fixation.ts';
+import { stickyCookie } from './sticky-cookie.ts';
+import { stickyFailover } from './sticky-failover.ts';
+import { stickyIp } from './sticky-ip.ts';
+import { stickyNat } from './sticky-nat.ts';
 import { tokenExpiry } from './token-expiry.ts';
 
-/** The catalog: the article's story first, then concurrency. */
+/** The catalog: the article's story first, then concurrency, then affinity and node failure. */
 export const scenarios: readonly Scenario<ShopOp>[] = [
   memoryRestart,
   memoryGrowth,
@@ -31,4 +36,10 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,
+  stickyIp,
+  stickyNat,
+  stickyCookie,
+  stickyFailover,
+  killUnderLoad,
+  killUnderLoadPostgres,
 ];

@@ -133,7 +133,7 @@ describe('the nginx template in the official image', () => {
     const defined = Object.keys(env).map((k) => `\${${k}}`).join(' ');
     const byEnvsubst = execFileSync('envsubst', [defined], { input: readFileSync(template), env, encoding: 'utf8' });
     expect(renderNginxTemplate(env, template)).toBe(byEnvsubst);
-    expect(byEnvsubst).toContain('server server_1:3000;');
+    expect(byEnvsubst).toMatch(/server server_1:3000[ ;]/);
     expect(byEnvsubst).toContain('$upstream_addr');
     expect(byEnvsubst).toContain('$cookie_lab_sid');
     expect(byEnvsubst).not.toMatch(/\$\{?NGINX_/);

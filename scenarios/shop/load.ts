@@ -1,0 +1,49 @@
+// Continuous writes from many devices while a fault runs: each device adds a new sku after the
+// other (so every answer's cart can be checked against the device's acknowledged adds) until the
+// deadline, then reads its cart once more.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultName } from '../../runner/faults/index.ts';
+import type { Lab } from '../../runner/lab.ts';
+import { shopDevice } from './device.ts';
+
+export interface LoadPlan {
+  devices: number;
+  /**
+   * How long the devices write at least, in ms from the start of the load; then on until a
+   * request after the last fault was answered by that fault's service (nginx tries a failed node
+   * again only after its fail_timeout), for at most maxDurationMs.
+   */
+  durationMs: number;
+  maxDurationMs: number;
+  /** Faults, each at its time from the start of the load (run one after the other). */
+  faults: { atMs: number; fault: FaultName; service: string }[];
+}
+
+export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> {
+  const devices = Array.from({ length: plan.devices }, (_, i) => shopDevice(lab, `device-${String(i + 1).padStart(2, '0')}`));
+  for (const device of devices) await device.viewCart();
+  const startedAt = performance.now();
+  const last = plan.faults.at(-1);
+  let faultsDone = false;
+  let lastServiceBack = last === undefined;
+  const goOn = () => {
+    const elapsedMs = performance.now() - startedAt;
+    return elapsedMs < plan.durationMs || (elapsedMs < plan.maxDurationMs && !lastServiceBack);
+  };
+  const write = async (device: (typeof devices)[number]) => {
+    // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
+    for (let n = 0; goOn(); n++) {
+      const op = await device.add(`item-${n % 40}`);
+      if (faultsDone && op.servedBy === last?.service) lastServiceBack = true;
+    }
+    await device.viewCart();
+  };
+  const faults = async () => {
+    for (const { atMs, fault, service } of plan.faults) {
+      await sleep(Math.max(0, startedAt + atMs - performance.now()));
+      await lab.fault(fault, service);
+    }
+    faultsDone = true;
+  };
+  await Promise.all([...devices.map(write), faults()]);
+}
