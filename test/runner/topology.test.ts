@@ -49,15 +49,25 @@ describe('the compose topologies, as the local backend reads them', () => {
     expect(dir(second)).toBe('/run/volumes/server_2-sessions');
   });
 
-  it('rewrites service addresses to this run’s loopback ports, and the service’s own port', () => {
+  describe('the address mapping', () => {
     const topology = loadTopology('postgres-2');
     const ports = new Map([['server_1', 4001], ['server_2', 4002], ['nginx', 4000], ['postgres', 4003]]);
-    const server1 = topology.services.find((s) => s.name === 'server_1')!;
-    expect(localEnvironment(server1, topology, ports)).toMatchObject({ PORT: '4001', DATABASE_URL: 'postgres://lab:lab@127.0.0.1:4003/lab' });
-    const nginx = topology.services.find((s) => s.name === 'nginx')!;
-    expect(localEnvironment(nginx, topology, ports)).toMatchObject({ NGINX_PORT: '4000', NGINX_UPSTREAM_SERVERS: 'server 127.0.0.1:4001; server 127.0.0.1:4002;' });
-    // Only whole host:port pairs: server_10 or another port is left alone.
-    expect(rewriteAddresses('server_10:3000 server_1:30001 xserver_1:3000', topology, ports)).toBe('server_10:3000 server_1:30001 xserver_1:3000');
+    const service = (name: string) => topology.services.find((s) => s.name === name)!;
+
+    it('gives a node its own local port and the store’s local address', () => {
+      expect(localEnvironment(service('server_1'), topology, ports)).toMatchObject({ PORT: '4001', DATABASE_URL: 'postgres://lab:lab@127.0.0.1:4003/lab' });
+    });
+
+    it('gives nginx its own local port and the nodes’ local addresses, keeping their settings', () => {
+      expect(localEnvironment(service('nginx'), topology, ports)).toMatchObject({
+        NGINX_PORT: '4000',
+        NGINX_UPSTREAM_SERVERS: 'server 127.0.0.1:4001 max_fails=1 fail_timeout=2s; server 127.0.0.1:4002 max_fails=1 fail_timeout=2s;',
+      });
+    });
+
+    it('rewrites only whole host:port pairs: server_10 or another port is left alone', () => {
+      expect(rewriteAddresses('server_10:3000 server_1:30001 xserver_1:3000', topology, ports)).toBe('server_10:3000 server_1:30001 xserver_1:3000');
+    });
   });
 
   it('starts stores before nodes and nodes before nginx', () => {
