@@ -3,7 +3,7 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 
-export const storeKinds = ['memory', 'file', 'redis', 'postgres'] as const;
+export const storeKinds = ['memory', 'file', 'redis', 'postgres', 'cookie'] as const;
 export type StoreKind = (typeof storeKinds)[number];
 
 /** atomic: each cart change is one atomic operation in the store's backend; session: the cart is a field of the session. */
@@ -68,6 +68,14 @@ function parseOneOf<T extends string>(env: Env, name: string, allowed: readonly 
   const raw = read(env, name) ?? fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
   return raw as T;
+}
+
+/** atomic unless told; with the cookie store the cart can only be a field of the session (no server state to change atomically). */
+function parseCartMode(env: Env, store: StoreKind): CartMode {
+  if (store !== 'cookie') return parseOneOf(env, 'CART_MODE', cartModes, 'atomic');
+  const mode = parseOneOf(env, 'CART_MODE', cartModes, 'session');
+  if (mode === 'atomic') throw new ConfigError('CART_MODE=atomic needs a server-side store; SESSION_STORE=cookie keeps the cart in the cookie (use CART_MODE=session or leave it unset)');
+  return mode;
 }
 
 function parseSecrets(env: Env): string[] {
@@ -154,7 +162,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     cookieSecure: parseCookieSecure(env),
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
-    cartMode: parseOneOf(env, 'CART_MODE', cartModes, 'atomic'),
+    cartMode: parseCartMode(env, sessionStore),
   };
   return Object.freeze(config);
 }

@@ -3,6 +3,7 @@ import { unsign } from 'cookie-signature';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { Config } from './config.ts';
+import { cookieSession } from './cookie-session.ts';
 import { HttpError } from './errors.ts';
 import type { OpenedStore } from './stores/index.ts';
 
@@ -42,6 +43,7 @@ export function signedSessionId(cookieHeader: string | undefined, secrets: reado
  * memory-growth scenario shows that cost). Probes (health checks) never create sessions.
  */
 export function createSessionMiddleware(config: Readonly<Config>, opened: OpenedStore, forProbes: boolean): RequestHandler {
+  if (!opened.store) return cookieSession(config, forProbes);
   const middleware = session({
     name: sessionCookieName,
     secret: config.sessionSecrets,
@@ -82,7 +84,12 @@ export function markSessionState(req: Request, res: Response, next: NextFunction
 
 /** Saves the session now, so that a store failure becomes a 503 instead of a silent loss after the answer. */
 export async function saveSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(HttpError.storeUnavailable(err)) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err instanceof HttpError ? err : HttpError.storeUnavailable(err)) : resolve())));
+}
+
+/** A new session id with nothing in it; the old session is destroyed (and its cart with it). */
+export async function regenerateSession(req: Request): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(HttpError.storeUnavailable(err)) : resolve())));
 }
 
 /** Shop routes store a new session before answering, for the same reason. */

@@ -2,6 +2,10 @@ import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
 import { atomicCartPostgres } from './atomic-cart-postgres.ts';
 import { atomicCartRedis } from './atomic-cart-redis.ts';
+import { cookieLostUpdate } from './cookie-lost-update.ts';
+import { cookieReplay } from './cookie-replay.ts';
+import { cookieRoundRobin } from './cookie-round-robin.ts';
+import { cookieSize } from './cookie-size.ts';
 import { fileRestart } from './file-restart.ts';
 import { fileRoundRobin } from './file-round-robin.ts';
 import { killUnderLoad, killUnderLoadPostgres } from './kill-under-load.ts';
@@ -20,7 +24,7 @@ import { stickyIp } from './sticky-ip.ts';
 import { stickyNat } from './sticky-nat.ts';
 import { tokenExpiry } from './token-expiry.ts';
 
-/** The catalog: the article's story first, then concurrency, then affinity and node failure. */
+/** The catalog: the article's story first, then concurrency, affinity and node failure, then the session in the cookie. */
 export const scenarios: readonly Scenario<ShopOp>[] = [
   memoryRestart,
   memoryGrowth,
@@ -42,4 +46,8 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   stickyFailover,
   killUnderLoad,
   killUnderLoadPostgres,
+  cookieRoundRobin,
+  cookieReplay,
+  cookieSize,
+  cookieLostUpdate,
 ];

@@ -51,6 +51,8 @@ function atomicCart(req: Request, carts: CartStore): RequestCart {
   };
 }
 
-export function requestCarts(mode: CartMode, carts: CartStore): (req: Request) => RequestCart {
-  return mode === 'atomic' ? (req) => atomicCart(req, carts) : sessionFieldCart;
+export function requestCarts(mode: CartMode, carts: CartStore | undefined): (req: Request) => RequestCart {
+  if (mode === 'session') return sessionFieldCart;
+  if (!carts) throw new Error('CART_MODE=atomic needs a store with carts');
+  return (req) => atomicCart(req, carts);
 }

@@ -7,7 +7,7 @@ import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newToken, tokenHash } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
-import { saveSession } from '../session.ts';
+import { regenerateSession, saveSession } from '../session.ts';
 import { tokenCookieName } from '../contract.ts';
 import { jsonBody } from './cart.ts';
 import type { RequestCart } from '../carts/request-cart.ts';
@@ -53,10 +53,6 @@ function sessionView(session: UserSession, current: UserSession | undefined) {
     expiresAt: session.expiresAt,
     current: session.id === current?.id,
   };
-}
-
-async function regenerateSession(req: Request): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
 /** Sign-up, login, logout and the user's devices; 404 with a reason when the node has no DATABASE_URL. */

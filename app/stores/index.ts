@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { redactUrl, type Config, type StoreKind } from '../config.ts';
 import type { Log } from '../log.ts';
 import { retryUntilOpen } from '../retry.ts';
+import { openCookieStore } from './cookie.ts';
 import { openFileStore } from './file.ts';
 import { openMemoryStore } from './memory.ts';
 import { cartFollowsSession } from '../carts/follow-session.ts';
@@ -17,6 +18,7 @@ const openers: Record<StoreKind, (config: Readonly<Config>, log: Log, pool?: pg.
   file: openFileStore,
   redis: openRedisStore,
   postgres: openPostgresStore,
+  cookie: openCookieStore,
 };
 
 /** Where the configured store keeps sessions, without credentials. */
@@ -30,6 +32,8 @@ export function storeTarget(config: Readonly<Config>): string {
       return redactUrl(config.redisUrl!);
     case 'postgres':
       return redactUrl(config.databaseUrl!);
+    case 'cookie':
+      return "the client's cookie";
   }
 }
 
@@ -40,6 +44,6 @@ export function storeTarget(config: Readonly<Config>): string {
 export async function openStore(config: Readonly<Config>, log: Log, signal?: AbortSignal, pool?: pg.Pool): Promise<OpenedStore> {
   const open = openers[config.sessionStore];
   const opened = await retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
-  if (config.cartMode === 'atomic') cartFollowsSession(opened.store, opened.carts);
+  if (config.cartMode === 'atomic' && opened.store && opened.carts) cartFollowsSession(opened.store, opened.carts);
   return opened;
 }

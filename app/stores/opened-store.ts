@@ -5,9 +5,10 @@ import type { StoreKind } from '../config.ts';
 /** A session store that answered once, with what the node needs around it. */
 export interface OpenedStore {
   kind: StoreKind;
-  store: Store;
-  /** Where carts live in CART_MODE=atomic: the same backend, keyed by session id. */
-  carts: CartStore;
+  /** express-session's store; absent for the cookie store, which keeps no server state. */
+  store?: Store;
+  /** Where carts live in CART_MODE=atomic: the same backend, keyed by session id (absent for the cookie store). */
+  carts?: CartStore;
   /** Where the sessions live, without credentials (for logs). */
   target: string;
   /** Resolves when the store answers now; rejects (fast) when it does not. */

@@ -14,6 +14,8 @@ export const shopActions = {
   getPath: 'get-path',
   /** GET /session */
   viewSession: 'view-session',
+  /** DELETE /session: a new, empty session takes this one's place */
+  endSession: 'end-session',
   signup: 'signup',
   login: 'login',
   /** GET /me */
@@ -41,6 +43,8 @@ export interface ShopOp extends Op {
   cart?: CartLine[];
   /** The logged-in user the answer was for, if any. */
   user?: string;
+  /** The size of the lab_sid Set-Cookie the answer carried (name, value and attributes), if any. */
+  cookieBytes?: number;
 }
 
 export function formatCart(cart: readonly CartLine[] | undefined): string {

@@ -68,7 +68,14 @@ export class ShopDevice {
       const cart = cartOf(answer?.body);
       const user = userOf(answer?.body);
       const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
-      return { session: this.sessionTag, ...(cart ? { cart } : {}), ...(user ? { user } : {}), ...(seen ? { seen } : {}) };
+      const setCookie = [answer?.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith(`${sessionCookieName}=`));
+      return {
+        session: this.sessionTag,
+        ...(cart ? { cart } : {}),
+        ...(user ? { user } : {}),
+        ...(seen ? { seen } : {}),
+        ...(setCookie ? { cookieBytes: setCookie.length } : {}),
+      };
     });
     return op;
   }
@@ -105,6 +112,11 @@ export class ShopDevice {
   /** GET /session: the express session id this device holds (recorded as a tag, like every op's). */
   viewSession(): Promise<ShopOp> {
     return this.perform({ action: shopActions.viewSession, method: 'GET', path: '/session' });
+  }
+
+  /** DELETE /session: ends this session; a new, empty one takes its place. */
+  endSession(): Promise<ShopOp> {
+    return this.perform({ action: shopActions.endSession, method: 'DELETE', path: '/session' });
   }
 
   // The device logs in under its own name as the device label, so that another device can revoke it by name.

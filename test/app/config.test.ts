@@ -76,7 +76,7 @@ describe('loadConfig', () => {
     [{}, 'SESSION_SECRET is required'],
     [{ ...base, CART_MODE: 'locked' }, 'CART_MODE must be one of atomic, session (got "locked")'],
     [{ ...base, SESSION_SECRET: 'a,,b' }, 'SESSION_SECRET must be comma-separated non-empty secrets'],
-    [{ ...base, SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")'],
+    [{ ...base, SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres, cookie (got "mongo")'],
     [{ ...base, PORT: 'http' }, 'PORT must be an integer from 0 to 65535 (got "http")'],
     [{ ...base, PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
     [{ ...base, SESSION_TTL_SECONDS: '0' }, 'SESSION_TTL_SECONDS must be an integer from 1'],

@@ -109,6 +109,10 @@ describe('the HTTP surface under hostile input', () => {
     await fuzz({}, 1000);
   });
 
+  it('never answers 5xx with the cookie store (the session sealed in the cookie), and stays healthy', async () => {
+    await fuzz({ SESSION_STORE: 'cookie' }, 500);
+  });
+
   it('never answers 5xx with the PostgreSQL store and login on, and stays healthy', async () => {
     await fuzz({ SESSION_STORE: 'postgres', DATABASE_URL: inject('databaseUrl') }, 1000);
   }, 120_000);

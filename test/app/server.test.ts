@@ -34,7 +34,7 @@ function startNodeProcess(env: Record<string, string>) {
 describe('the node process', () => {
   it.each([
     [{}, 'SESSION_SECRET is required'],
-    [{ SESSION_SECRET: 's', SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")'],
+    [{ SESSION_SECRET: 's', SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres, cookie (got "mongo")'],
     [{ SESSION_SECRET: 's', PORT: 'eighty' }, 'PORT must be an integer from 0 to 65535 (got "eighty")'],
   ])('refuses to start with %j: exit 1 and one line naming the variable', async (env, message) => {
     const node = startNodeProcess(env);

@@ -50,19 +50,19 @@ describe.concurrent.each(['memory', 'file', 'redis', 'postgres'] as const)('the 
 
   it('returns what was set', async () => {
     const id = randomUUID();
-    await storeCall.set(opened.store, id, sessionData([{ sku: 'apple', qty: 2 }]));
-    expect((await storeCall.get(opened.store, id))?.cart).toEqual([{ sku: 'apple', qty: 2 }]);
+    await storeCall.set(opened.store!, id, sessionData([{ sku: 'apple', qty: 2 }]));
+    expect((await storeCall.get(opened.store!, id))?.cart).toEqual([{ sku: 'apple', qty: 2 }]);
   });
 
   it('returns nothing for an id it never saw', async () => {
-    expect(await storeCall.get(opened.store, randomUUID())).toBeFalsy();
+    expect(await storeCall.get(opened.store!, randomUUID())).toBeFalsy();
   });
 
   it('forgets a destroyed session', async () => {
     const id = randomUUID();
-    await storeCall.set(opened.store, id, sessionData([]));
-    await storeCall.destroy(opened.store, id);
-    expect(await storeCall.get(opened.store, id)).toBeFalsy();
+    await storeCall.set(opened.store!, id, sessionData([]));
+    await storeCall.destroy(opened.store!, id);
+    expect(await storeCall.get(opened.store!, id)).toBeFalsy();
   });
 
   describe('past a session’s TTL', () => {
@@ -70,20 +70,20 @@ describe.concurrent.each(['memory', 'file', 'redis', 'postgres'] as const)('the 
     const touched = randomUUID();
     const untouched = randomUUID();
     beforeAll(async () => {
-      await storeCall.set(opened.store, touched, sessionData([{ sku: 'kept', qty: 1 }]));
-      await storeCall.set(opened.store, untouched, sessionData([{ sku: 'gone', qty: 1 }]));
+      await storeCall.set(opened.store!, touched, sessionData([{ sku: 'kept', qty: 1 }]));
+      await storeCall.set(opened.store!, untouched, sessionData([{ sku: 'gone', qty: 1 }]));
       await sleep(1500);
-      await storeCall.touch(opened.store, touched, sessionData([{ sku: 'kept', qty: 1 }]));
+      await storeCall.touch(opened.store!, touched, sessionData([{ sku: 'kept', qty: 1 }]));
       // Past the untouched session's expiry (stores round expiry up to a whole second), before the touched one's.
       await sleep(1700);
     });
 
     it('does not return the expired session', async () => {
-      expect(await storeCall.get(opened.store, untouched)).toBeFalsy();
+      expect(await storeCall.get(opened.store!, untouched)).toBeFalsy();
     });
 
     it('returns a session that touch extended', async () => {
-      expect((await storeCall.get(opened.store, touched))?.cart).toEqual([{ sku: 'kept', qty: 1 }]);
+      expect((await storeCall.get(opened.store!, touched))?.cart).toEqual([{ sku: 'kept', qty: 1 }]);
     });
   });
 });

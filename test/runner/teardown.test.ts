@@ -94,7 +94,7 @@ describe('teardown', () => {
     await expect(startLocalTopology(topology)).rejects.toThrow(/server_1 exited before it was ready/);
     const run = (await readdir(runsDir)).filter((name) => name.endsWith('-broken')).sort().at(-1)!;
     const log = await readFile(join(runsDir, run, 'logs', 'server_1.log'), 'utf8');
-    expect(log).toContain('SESSION_STORE must be one of memory, file, redis, postgres (got "mongo")');
+    expect(log).toContain('SESSION_STORE must be one of memory, file, redis, postgres, cookie (got "mongo")');
     expect(survivors(join(runsDir, run))).toEqual([]);
   });
 
