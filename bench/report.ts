@@ -3,6 +3,7 @@
 import type { FileStoreResult } from './file-store.ts';
 import type { Machine } from './machine.ts';
 import type { MemoryResult, ReclaimResult } from './memory.ts';
+import type { CookieSizeResult } from './cookie-size.ts';
 import type { LoginTimingResult } from './login-timing.ts';
 import type { OutageResult } from './outage.ts';
 import type { BenchSettings } from './settings.ts';
@@ -18,6 +19,7 @@ export interface BenchReport {
   fileStore: FileStoreResult[];
   outage: OutageResult[];
   loginTiming: LoginTimingResult;
+  cookieSize: CookieSizeResult[];
 }
 
 export function withRatios(results: CaseResult[]): BenchReport['throughput'] {
@@ -55,6 +57,13 @@ export function fileStoreTable(report: BenchReport): string {
   );
 }
 
+export function cookieSizeTable(report: BenchReport): string {
+  return table(
+    ['cart lines (longest skus, qty 999)', 'Set-Cookie bytes', 'Cookie header bytes'],
+    report.cookieSize.map((c) => [c.lines, c.setCookieBytes, c.cookieHeaderBytes]),
+  );
+}
+
 export function outageTable(report: BenchReport): string {
   return table(
     ['store down', 'requests', 'answers', 'p50 ms', 'max ms', 'healthy again after restart ms'],
@@ -70,7 +79,7 @@ function find(report: BenchReport, target: string, path: 'read' | 'write') {
 export function answers(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const path of ['read', 'write'] as const) {
-    const direct = ['memory', 'file', 'redis', 'postgres'].map((s) => `${s} ${(find(report, `${s} direct`, path)?.ratioToBaseline ?? 0).toFixed(2)}×`);
+    const direct = ['memory', 'file', 'redis', 'postgres', 'cookie'].map((s) => `${s} ${(find(report, `${s} direct`, path)?.ratioToBaseline ?? 0).toFixed(2)}×`);
     lines.push(`- Throughput against the no-session baseline (${path} path, direct to one node): ${direct.join(', ')}.`);
   }
   for (const path of ['write', 'read'] as const) {
@@ -117,6 +126,14 @@ export function answers(report: BenchReport): string[] {
   if (loggedIn && anonymous) {
     lines.push(`- A logged-in read (token check + DB cart) against an anonymous one on the same node: ${(loggedIn.requestsPerSecond / anonymous.requestsPerSecond).toFixed(2)}× the throughput, p50 ${loggedIn.p50Ms} against ${anonymous.p50Ms} ms.`);
   }
+  const [emptyCart, fullCart] = [report.cookieSize[0], report.cookieSize.at(-1)];
+  if (emptyCart && fullCart && fullCart.lines > emptyCart.lines) {
+    const perLine = (fullCart.setCookieBytes - emptyCart.setCookieBytes) / (fullCart.lines - emptyCart.lines);
+    lines.push(
+      `- The cookie store's Set-Cookie grows from ${emptyCart.setCookieBytes} bytes (empty cart) to ${fullCart.setCookieBytes} at ${fullCart.lines} lines of the longest skus (${perLine.toFixed(0)} bytes per line; a browser keeps at most 4096), ` +
+        `and every request carries it back: a ${fullCart.cookieHeaderBytes}-byte Cookie header on each GET.`,
+    );
+  }
   const t = report.loginTiming;
   lines.push(`- A failed login takes ${t.wrongPasswordP50Ms} ms at p50 for a wrong password and ${t.unknownUserP50Ms} ms for an unknown user (${t.ratio}×, ${t.samples} each): both pay one scrypt, so timing does not tell which usernames exist.`);
   for (const outage of report.outage) lines.push(`- With ${outage.store} down a request answers ${outage.statuses} in ${outage.p50Ms} ms at p50 (${outage.maxMs} ms at most).`);
@@ -149,6 +166,10 @@ export function markdown(report: BenchReport): string {
     '## File store at scale',
     '',
     fileStoreTable(report),
+    '',
+    '## The cookie store on the wire',
+    '',
+    cookieSizeTable(report),
     '',
     '## A request while the store is down',
     '',

@@ -10,9 +10,10 @@ import { projectRoot } from '../runner/topology.ts';
 import { measureFileStore } from './file-store.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory.ts';
+import { measureCookieSize } from './cookie-size.ts';
 import { measureLoginTiming } from './login-timing.ts';
 import { measureOutage } from './outage.ts';
-import { answers, fileStoreTable, markdown, memoryTable, outageTable, throughputTable, withRatios, type BenchReport } from './report.ts';
+import { answers, cookieSizeTable, fileStoreTable, markdown, memoryTable, outageTable, throughputTable, withRatios, type BenchReport } from './report.ts';
 import { benchSettings } from './settings.ts';
 import { measureThroughput, startRig } from './throughput.ts';
 
@@ -38,13 +39,15 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   console.log(`session-lab benchmark (${settings.mode}): ${machine.cores} cores, Node ${machine.node}, nginx ${machine.nginx}\n`);
 
-  console.log('Throughput: starting memory-1, file-1, redis-2, postgres-2 and the baseline…');
+  console.log('Throughput: starting memory-1, file-1, redis-2, postgres-2, cookie-2 and the baseline…');
   const rig = await startRig(settings);
   let report: BenchReport;
   try {
     const throughput = await measureThroughput(rig, settings, (r) =>
       console.log(`  ${r.path.padEnd(5)} ${r.target.padEnd(52)} ${String(r.requestsPerSecond).padStart(6)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms`),
     );
+    console.log('Cookie size…');
+    const cookieSize = await measureCookieSize(rig.targets.find((t) => t.name === 'cookie direct')!.url);
     console.log('Login timing…');
     const loginTiming = await measureLoginTiming(rig.topologies['postgres-2']!);
     console.log('Store outages…');
@@ -54,12 +57,12 @@ async function main(): Promise<void> {
     const memory = await measureMemory(settings);
     console.log('File store at scale…');
     const fileStore = await measureFileStore(settings);
-    report = { date, mode: settings.mode, settings, machine, throughput: withRatios(throughput), memory, fileStore, outage, loginTiming };
+    report = { date, mode: settings.mode, settings, machine, throughput: withRatios(throughput), memory, fileStore, outage, loginTiming, cookieSize };
   } finally {
     await rig.stop();
   }
 
-  console.log(`\n${throughputTable(report)}\n\n${memoryTable(report)}\n\n${fileStoreTable(report)}\n\n${outageTable(report)}\n`);
+  console.log(`\n${throughputTable(report)}\n\n${memoryTable(report)}\n\n${fileStoreTable(report)}\n\n${cookieSizeTable(report)}\n\n${outageTable(report)}\n`);
   console.log(answers(report).join('\n'));
   await mkdir(values.out, { recursive: true });
   const base = join(values.out, `${date.slice(0, 10)}-${settings.mode}`);

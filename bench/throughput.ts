@@ -126,7 +126,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     await baseline.stop();
   };
   try {
-    for (const name of ['memory-1', 'file-1', 'redis-2', 'postgres-2']) topologies[name] = await startLocalTopology(loadTopology(name));
+    for (const name of ['memory-1', 'file-1', 'redis-2', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
     const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: [{}] }];
@@ -135,6 +135,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       ['file', 'file-1'],
       ['redis', 'redis-2'],
       ['postgres', 'postgres-2'],
+      ['cookie', 'cookie-2'],
     ] as const) {
       const running = topologies[topology]!;
       const directUrl = await direct(running);
@@ -142,6 +143,8 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
       const nodes = topology.endsWith('-2') ? '2 nodes' : '1 node';
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
+      // The cookie store has no other mode: its cart is always in the (sealed) session.
+      if (store === 'cookie') continue;
       const inSession = await startCartInSessionNode(running);
       extraNodes.push(inSession);
       targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool) });
