@@ -140,7 +140,7 @@ export function answers(report: BenchReport): string[] {
   return lines;
 }
 
-export function markdown(report: BenchReport): string {
+export function markdown(report: BenchReport, chartFile?: string): string {
   const m = report.machine;
   const s = report.settings;
   return [
@@ -157,6 +157,7 @@ export function markdown(report: BenchReport): string {
     '',
     'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path.',
     '',
+    ...(chartFile ? [`![Throughput against the no-session baseline](${chartFile})`, ''] : []),
     throughputTable(report),
     '',
     '## MemoryStore',

@@ -3,13 +3,14 @@
 // and latency per store (and through nginx), MemoryStore bytes per session, the file store as its
 // directory fills, and a request while the store is down. Prints tables, writes JSON and Markdown.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopAllManaged } from '../runner/processes.ts';
 import { projectRoot } from '../runner/topology.ts';
 import { measureFileStore } from './file-store.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory.ts';
+import { throughputChart } from './chart.ts';
 import { measureCookieSize } from './cookie-size.ts';
 import { measureLoginTiming } from './login-timing.ts';
 import { measureOutage } from './outage.ts';
@@ -67,8 +68,9 @@ async function main(): Promise<void> {
   await mkdir(values.out, { recursive: true });
   const base = join(values.out, `${date.slice(0, 10)}-${settings.mode}`);
   await writeFile(`${base}.json`, JSON.stringify(report, null, 2) + '\n');
-  await writeFile(`${base}.md`, markdown(report));
-  console.log(`\nwritten: ${relative(process.cwd(), base)}.json and .md`);
+  await writeFile(`${base}.md`, markdown(report, `${basename(base)}.svg`));
+  await writeFile(`${base}.svg`, throughputChart(report));
+  console.log(`\nwritten: ${relative(process.cwd(), base)}.json, .md and .svg`);
 }
 
 main().then(

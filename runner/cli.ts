@@ -1,7 +1,7 @@
 // The lab's command line (npm run lab -- list | run <scenario…|all> | up <topology>), handed a
 // catalogue of scenarios by the workload's entry point: the engine itself knows no scenario.
-import { writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
@@ -10,7 +10,8 @@ import { startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
 import { formatFirstBad, formatTable, opPrinter } from './report.ts';
-import { runsDir } from './run-dir.ts';
+import { htmlReport } from './html-report.ts';
+import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
@@ -26,6 +27,7 @@ Commands:
 Options:
   --backend local|compose           local processes (default) or docker compose
   --json FILE                       (run) write the whole report, histories included, as JSON
+  --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
   -h, --help                        this help
 
@@ -93,7 +95,7 @@ function list(scenarios: readonly Scenario[]): void {
   }
 }
 
-async function run(scenarios: readonly Scenario[], names: string[], backend: string, jsonFile: string | undefined, streamLogs: boolean): Promise<number> {
+async function run(scenarios: readonly Scenario[], names: string[], backend: string, jsonFile: string | undefined, htmlFile: string | undefined, streamLogs: boolean): Promise<number> {
   const chosen = pickScenarios(scenarios, names);
   const start = backendStarter(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
@@ -123,6 +125,11 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   const passed = results.filter((r) => r.passed).length;
   const totalMs = Date.now() - startedAt.getTime();
   console.log(`\n${passed} of ${results.length} scenarios observed what they expected in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
+  if (!htmlFile) await pruneOld(reportsDir);
+  const htmlPath = htmlFile ?? join(reportsDir, `${runTimestamp(startedAt)}.html`);
+  await mkdir(dirname(htmlPath), { recursive: true });
+  await writeFile(htmlPath, htmlReport(results, startedAt, backend));
+  console.log(`HTML report: ${relative(process.cwd(), htmlPath) || htmlPath}`);
   if (jsonFile) {
     const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, scenarios: results };
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
@@ -154,6 +161,7 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
     options: {
       backend: { type: 'string', default: 'local' },
       json: { type: 'string' },
+      html: { type: 'string' },
       logs: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -168,7 +176,7 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
       list(scenarios);
       return 0;
     case 'run':
-      return run(scenarios, rest, values.backend, values.json, values.logs);
+      return run(scenarios, rest, values.backend, values.json, values.html, values.logs);
     case 'up':
       return up(rest[0], values.backend);
     default:

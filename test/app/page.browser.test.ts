@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { openBrowser } from '../support/browser.ts';
+import { join } from 'node:path';
 import { startTestNode } from '../support/test-node.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 
 let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
 afterEach(async () => {
@@ -29,6 +31,28 @@ describe('the shop page in Chromium', () => {
 
     await Promise.all([page.waitForEvent('load'), page.click('[data-testid="remove-apple"]')]);
     expect(await page.isVisible('#empty')).toBe(true);
+  });
+});
+
+describe('the page’s history of this browser’s requests', () => {
+  it('lists each page load, newest first, with its node and session state, and logs no console error', async () => {
+    const node = await startTestNode({ NODE_NAME: 'server_3' });
+    browser = await openBrowser();
+    const page = await browser.newDevice();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(node.url + '/');
+    await page.reload();
+    await page.reload();
+    const rows = await page.locator('#history tr.visit').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 3).map((td) => td.textContent)));
+    await page.screenshot({ path: join(await testTempDir('page'), 'page.png'), fullPage: true });
+    expect({ rows, errors }).toEqual({ rows: [['server_3', 'existing'], ['server_3', 'existing'], ['server_3', 'new']], errors: [] });
   });
 });
 

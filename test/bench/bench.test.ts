@@ -10,7 +10,7 @@ import { projectRoot } from '../../runner/topology.ts';
 import { testTempDir } from '../support/test-temp-dir.ts';
 
 describe('npm run bench -- --tiny', () => {
-  it('runs every case with no errors and writes a well-formed JSON and Markdown report', { timeout: 180_000 }, async () => {
+  it('runs every case with no errors and writes a well-formed JSON and Markdown report and an SVG chart', { timeout: 180_000 }, async () => {
     const out = await testTempDir('bench');
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--tiny', '--out', out], {
       cwd: projectRoot,
@@ -18,15 +18,21 @@ describe('npm run bench -- --tiny', () => {
       timeout: 170_000,
     });
     const files = (await readdir(out)).sort();
-    expect(files).toHaveLength(2);
+    expect(files).toHaveLength(3);
     expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}-tiny\.json$/);
     expect(files[1]).toMatch(/^\d{4}-\d{2}-\d{2}-tiny\.md$/);
+    expect(files[2]).toMatch(/^\d{4}-\d{2}-\d{2}-tiny\.svg$/);
     const report = JSON.parse(await readFile(join(out, files[0]!), 'utf8')) as BenchReport;
 
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(report.machine.nginx).toMatch(/^nginx\/\d/);
     const stores = ['memory', 'file', 'redis', 'postgres'];
-    const targets = ['baseline (no session)', ...stores.flatMap((s) => [`${s} direct`, `${s} via nginx, ${s === 'memory' || s === 'file' ? '1 node' : '2 nodes'}`]), 'postgres direct, logged in (token check, DB cart)'];
+    const targets = [
+      'baseline (no session)',
+      ...[...stores, 'cookie'].flatMap((s) => [`${s} direct`, `${s} via nginx, ${s === 'memory' || s === 'file' ? '1 node' : '2 nodes'}`]),
+      ...stores.map((s) => `${s} direct, cart in session`),
+      'postgres direct, logged in (token check, DB cart)',
+    ];
     for (const target of targets) {
       for (const path of ['read', 'write'] as const) {
         const result = report.throughput.find((r) => r.target === target && r.path === path);
@@ -47,7 +53,10 @@ describe('npm run bench -- --tiny', () => {
       expect(outage.maxMs).toBeLessThan(1500);
     }
     const markdown = await readFile(join(out, files[1]!), 'utf8');
-    for (const heading of ['## Answers', '## Throughput and latency', '## MemoryStore', '## File store at scale', '## A request while the store is down']) expect(markdown).toContain(heading);
+    for (const heading of ['## Answers', '## Throughput and latency', '## MemoryStore', '## File store at scale', '## The cookie store on the wire', '## A request while the store is down']) expect(markdown).toContain(heading);
+    expect(report.cookieSize.at(-1)!.setCookieBytes).toBeLessThanOrEqual(4096);
+    const chart = await readFile(join(out, files[2]!), 'utf8');
+    expect(chart.match(/<rect class="bar"/g)).toHaveLength(report.throughput.length);
     expect(stdout).toContain('written:');
   });
 });
