@@ -129,7 +129,7 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   const htmlPath = htmlFile ?? join(reportsDir, `${runTimestamp(startedAt)}.html`);
   await mkdir(dirname(htmlPath), { recursive: true });
   await writeFile(htmlPath, htmlReport(results, startedAt, backend));
-  console.log(`HTML report: ${relative(process.cwd(), htmlPath) || htmlPath}`);
+  console.log(`HTML report: ${htmlFile ?? relative(process.cwd(), htmlPath)}`);
   if (jsonFile) {
     const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, scenarios: results };
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');

@@ -16,7 +16,7 @@ const width = 1000;
 const laneHeight = 34;
 const left = 110;
 const right = 20;
-const top = 24;
+const top = 40;
 
 /** The state a mark shows: the answer's session state, or that there was no good answer. */
 export type MarkState = 'new' | 'existing' | 'lost' | 'error';
@@ -99,7 +99,7 @@ export function timelineSvg(history: readonly Op[], firstBad?: FirstBad): string
   // Time axis: five ticks.
   for (let i = 0; i <= 4; i++) {
     const ms = (endMs * i) / 4;
-    parts.push(`<text x="${x(ms)}" y="${height - 8}" text-anchor="middle" class="tick">${(ms / 1000).toFixed(1)} s</text>`);
+    parts.push(`<text x="${x(ms)}" y="${height - 8}" text-anchor="middle" class="tick">${(ms / 1000).toFixed(endMs < 2000 ? 2 : 1)} s</text>`);
   }
   if (ops.length <= markLimit) {
     for (const op of ops) {
@@ -137,13 +137,15 @@ export function timelineSvg(history: readonly Op[], firstBad?: FirstBad): string
     const bad = firstBad ? ops.find((op) => op.index === firstBad.index) : undefined;
     if (bad) parts.push(`<g><circle class="mark first-bad" data-index="${bad.index}" cx="${x(bad.endedMs)}" cy="${laneY(bad.servedBy)}" r="7" fill="none" stroke="#111827" stroke-width="3"/><title>${escapeHtml(describeOp(bad))}</title></g>`);
   }
-  for (const fault of faults) {
+  faults.forEach((fault, i) => {
     const fx = x(fault.startedMs);
+    // Labels alternate between two heights, so faults close in time stay readable.
+    const labelY = top - 9 - (i % 2) * 13;
     parts.push(
       `<g class="fault" data-index="${fault.index}"><line x1="${fx}" y1="${top - 6}" x2="${fx}" y2="${top + lanes.length * laneHeight}" stroke="#7c3aed" stroke-width="2" stroke-dasharray="4 3"/>` +
-        `<text x="${fx + 3}" y="${top - 9}" class="fault-label">${escapeHtml(fault.request ?? fault.action)}</text><title>${escapeHtml(describeOp(fault))}</title></g>`,
+        `<text x="${fx + 3}" y="${labelY}" class="fault-label">${escapeHtml(fault.request ?? fault.action)}</text><title>${escapeHtml(describeOp(fault))}</title></g>`,
     );
-  }
+  });
   const legend = devices
     .slice(0, 12)
     .map((device, i) => `<span class="device"><svg width="14" height="14">${mark(shapes[i % shapes.length]!, 7, 7, 4.5, 'fill="#475569"')}</svg> ${escapeHtml(device)}</span>`)

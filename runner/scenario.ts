@@ -86,13 +86,15 @@ export interface RunOptions {
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const startedAt = performance.now();
-  const history = new History(options.onOp);
+  // Its clock starts once the topology is up, so a timeline starts with the scenario's first step.
+  let history = new History(options.onOp);
   let running: RunningTopology | undefined;
   let lab: Lab | undefined;
   let runError: string | undefined;
   try {
     running = await options.start(loadTopology(scenario.topology));
     options.onRunning?.(running);
+    history = new History(options.onOp);
     lab = new Lab(running, history);
     await withTimeout(scenario.run(lab), options.timeoutMs ?? 120_000, `scenario ${scenario.name}`);
   } catch (err) {
