@@ -30,6 +30,12 @@ export interface Config {
   /** Whether each use of a token extends it by the TTL. */
   sessionTokenSliding: boolean;
   cartMode: CartMode;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the balancer keeps an idle
+   * connection to a node, so that nginx, never the node, closes it: a request nginx writes onto a
+   * connection the node is closing comes back as a 502.
+   */
+  keepAliveTimeoutSeconds: number;
 }
 
 /** A bad or missing variable; its message is the single line printed at start-up. */
@@ -163,6 +169,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
     cartMode: parseCartMode(env, sessionStore),
+    keepAliveTimeoutSeconds: parseInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
   };
   return Object.freeze(config);
 }

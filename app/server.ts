@@ -32,6 +32,10 @@ export async function startServer(config: Readonly<Config>, log: Log = stdoutLog
     opened = await openStore(config, log, signal, pool);
     auth = pool ? await openAuth(config, pool, log, signal) : undefined;
     server = createApp(config, opened, log, auth).listen(config.port);
+    // Node closes an idle connection after 5 s by default, while nginx keeps idle upstream
+    // connections for its keepalive_timeout: the node must outlast the balancer (see Config).
+    server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
+    server.headersTimeout = server.keepAliveTimeout + 1000;
     await once(server, 'listening');
   } catch (err) {
     await auth?.close();

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       sessionTokenTtlSeconds: 7 * 24 * 3600,
       sessionTokenSliding: false,
       cartMode: 'atomic',
+      keepAliveTimeoutSeconds: 65,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       SESSION_TOKEN_TTL_SECONDS: '120',
       SESSION_TOKEN_SLIDING: 'on',
       CART_MODE: 'session',
+      KEEP_ALIVE_TIMEOUT_SECONDS: '90',
     });
     expect(config).toEqual({
       nodeName: 'server_2',
@@ -61,6 +63,7 @@ describe('loadConfig', () => {
       sessionTokenTtlSeconds: 120,
       sessionTokenSliding: true,
       cartMode: 'session',
+      keepAliveTimeoutSeconds: 90,
     });
   });
 
