@@ -24,6 +24,9 @@ export function errorHandler(config: Readonly<Config>, log: Log): ErrorRequestHa
       return;
     }
     if (known.cause) log(`${config.nodeName} ${req.method} ${req.path}: ${known.code}: ${describeError(known.cause)}`);
+    // express-session touches or saves the session before it lets an answer end: with the store
+    // not answering that would hold the 503 for another full deadline. No session, no touch.
+    if (known.code === 'store_unavailable') delete (req as { session?: unknown }).session;
     res.status(known.status).json(known.toJSON());
   };
 }

@@ -58,7 +58,17 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
     },
   });
   // Whatever express-session passes on comes from the store: the client sees a 503, not a 500.
-  return (req, res, next) => middleware(req, res, (err?: unknown) => next(err ? HttpError.storeUnavailable(err) : undefined));
+  // It can call on twice for one request (a failed touch or save at the end of the answer, after
+  // an earlier error): the second call would reach Express's final handler, which destroys the
+  // connection of an answer already sent (nginx then answers the next request on it with a 502).
+  return (req, res, next) => {
+    let passedOn = false;
+    middleware(req, res, (err?: unknown) => {
+      if (passedOn) return;
+      passedOn = true;
+      next(err ? HttpError.storeUnavailable(err) : undefined);
+    });
+  };
 }
 
 /** Reads the signed cookie before express-session replaces a lost id with a new one. */

@@ -15,16 +15,18 @@ import { logoutAll } from './logout-all.ts';
 import { memoryGrowth } from './memory-growth.ts';
 import { memoryRestart } from './memory-restart.ts';
 import { multiDevice } from './multi-device.ts';
+import { postgresOutage } from './postgres-outage.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisShared } from './redis-shared.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
+import { storeOutage } from './store-outage.ts';
 import { stickyFailover } from './sticky-failover.ts';
 import { stickyIp } from './sticky-ip.ts';
 import { stickyNat } from './sticky-nat.ts';
 import { tokenExpiry } from './token-expiry.ts';
 
-/** The catalog: the article's story first, then concurrency, affinity and node failure, then the session in the cookie. */
+/** The catalog: the article's story first, then concurrency, affinity, node and store failure, then the session in the cookie. */
 export const scenarios: readonly Scenario<ShopOp>[] = [
   memoryRestart,
   memoryGrowth,
@@ -46,6 +48,8 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   stickyFailover,
   killUnderLoad,
   killUnderLoadPostgres,
+  storeOutage,
+  postgresOutage,
   cookieRoundRobin,
   cookieReplay,
   cookieSize,

@@ -3,6 +3,7 @@
 // script, which Redis runs alone: the limits are checked and the line changed in one step.
 import type { Redis } from 'ioredis';
 import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
+import { HttpError } from '../errors.ts';
 import { cartRefused, type CartStore } from './cart-store.ts';
 
 const keyPrefix = 'lab_cart:';
@@ -47,15 +48,24 @@ function linesOf(flat: string[]): CartLine[] {
 
 const scripts = { labCartAdd: addScript, labCartRemove: removeScript };
 
+/** A Redis that does not answer (a command deadline, a closed connection) is a 503, like the session store's. */
+async function guarded<T>(command: Promise<T>): Promise<T> {
+  try {
+    return await command;
+  } catch (err) {
+    throw HttpError.storeUnavailable(err);
+  }
+}
+
 export function redisCarts(client: Redis, ttlSeconds: number): CartStore {
   const key = (sessionId: string) => keyPrefix + sessionId;
   const ttlMs = String(ttlSeconds * 1000);
   // Sent once, then run by its SHA (ioredis falls back to sending it again after a Redis restart).
   for (const [name, lua] of Object.entries(scripts)) if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua });
   const run = (name: keyof typeof scripts, sessionId: string, ...args: string[]) =>
-    (client as unknown as Record<string, (...a: string[]) => Promise<string[]>>)[name]!(key(sessionId), ...args);
+    guarded((client as unknown as Record<string, (...a: string[]) => Promise<string[]>>)[name]!(key(sessionId), ...args));
   return {
-    view: async (sessionId) => linesOf(await client.hgetall(key(sessionId)).then((h) => Object.entries(h).flat())),
+    view: async (sessionId) => linesOf(await guarded(client.hgetall(key(sessionId)).then((h) => Object.entries(h).flat()))),
     add: async (sessionId, sku, qty) => {
       const result = await run('labCartAdd', sessionId, sku, String(qty), String(maxCartLines), String(maxQtyPerLine), ttlMs);
       if (result[0] === 'too_many_lines') throw cartRefused('too_many_lines');
@@ -64,10 +74,10 @@ export function redisCarts(client: Redis, ttlSeconds: number): CartStore {
     },
     remove: async (sessionId, sku) => linesOf(await run('labCartRemove', sessionId, sku)),
     refresh: async (sessionId) => {
-      await client.pexpire(key(sessionId), ttlMs);
+      await guarded(client.pexpire(key(sessionId), ttlMs));
     },
     delete: async (sessionId) => {
-      await client.del(key(sessionId));
+      await guarded(client.del(key(sessionId)));
     },
     close: async () => {},
   };
