@@ -14,9 +14,10 @@ export const servedByHeader = 'X-Served-By';
 export const sessionStateHeader = 'X-Session-State';
 
 /**
- * new: the request carried no validly signed session cookie. existing: it did and the store had
- * that session. lost: it did, but the store had no such session (restart, another node's disk,
- * expiry) and a new one was started. unknown: the store could not be asked.
+ * new: the request carried no session cookie. existing: it did and the session was there. lost:
+ * it did, but there is no such session here (a restart, another node's disk, expiry, or a cookie
+ * this node cannot verify: another node's secret, tampered, garbage) and a new one was started.
+ * unknown: the store could not be asked.
  */
 export type SessionState = 'new' | 'existing' | 'lost' | 'unknown';
 

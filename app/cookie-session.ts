@@ -15,8 +15,8 @@ import { HttpError } from './errors.ts';
 /** What browsers keep of one cookie; a larger Set-Cookie is silently dropped. */
 export const browserCookieLimitBytes = 4096;
 
-/** The cookie id of a cookie that came but could not be opened (tampered, expired, another secret): its session is lost. */
-const rejectedCookie = '(rejected)';
+/** The cookie id of a session cookie that came but could not be read (tampered, expired, another secret): its session is lost. */
+export const rejectedCookie = '(rejected)';
 
 export interface SealedSession {
   id: string;

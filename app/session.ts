@@ -3,7 +3,7 @@ import { unsign } from 'cookie-signature';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { Config } from './config.ts';
-import { cookieSession } from './cookie-session.ts';
+import { cookieSession, rejectedCookie } from './cookie-session.ts';
 import { HttpError } from './errors.ts';
 import type { OpenedStore } from './stores/index.ts';
 
@@ -18,7 +18,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** The id in a `lab_sid` cookie when some secret verifies its signature, as express-session reads it. */
+/**
+ * What the `lab_sid` cookie says, as express-session reads it: the id when some secret verifies
+ * its signature, rejectedCookie when a cookie came that none verifies (another node's secret,
+ * tampered, garbage), undefined when none came.
+ */
 export function signedSessionId(cookieHeader: string | undefined, secrets: readonly string[]): string | undefined {
   if (!cookieHeader) return undefined;
   let value: string | undefined;
@@ -27,12 +31,14 @@ export function signedSessionId(cookieHeader: string | undefined, secrets: reado
   } catch {
     return undefined;
   }
-  if (!value?.startsWith('s:')) return undefined;
-  for (const secret of secrets) {
-    const id = unsign(value.slice(2), secret);
-    if (id !== false) return id;
+  if (value === undefined) return undefined;
+  if (value.startsWith('s:')) {
+    for (const secret of secrets) {
+      const id = unsign(value.slice(2), secret);
+      if (id !== false) return id;
+    }
   }
-  return undefined;
+  return rejectedCookie;
 }
 
 /**

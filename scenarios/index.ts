@@ -18,6 +18,7 @@ import { multiDevice } from './multi-device.ts';
 import { postgresOutage } from './postgres-outage.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisShared } from './redis-shared.ts';
+import { secretMismatch } from './secret-mismatch.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
 import { storeOutage } from './store-outage.ts';
@@ -50,6 +51,7 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   killUnderLoadPostgres,
   storeOutage,
   postgresOutage,
+  secretMismatch,
   cookieRoundRobin,
   cookieReplay,
   cookieSize,

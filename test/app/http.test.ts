@@ -180,13 +180,13 @@ describe('bad input', () => {
     ['an unsigned id', (valid: string) => encodeURIComponent(decodeURIComponent(valid).split('.')[0]!)],
     ['garbage', () => '%%%;;=='],
     ['a huge value', () => 'x'.repeat(6000)],
-  ])('treats a cookie with %s as no session: a fresh one, no error', async (_what, corrupt) => {
+  ])('treats a cookie with %s as a lost session: a fresh one, no error', async (_what, corrupt) => {
     const node = await startTestNode();
     const device = node.device();
     await device.post('/cart/items', { sku: 'apple', qty: 1 });
     device.setCookie('lab_sid', corrupt(device.cookie('lab_sid')!));
     const answer = await device.get('/cart');
-    expect([answer.status, answer.sessionState, answer.body]).toEqual([200, 'new', { node: 'server_1', items: [] }]);
+    expect([answer.status, answer.sessionState, answer.body]).toEqual([200, 'lost', { node: 'server_1', items: [] }]);
   });
 
   it('survives all of it: no 500, no unexpected error in the log', async () => {

@@ -71,7 +71,8 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
     for (const node of appServices(loadTopology(name))) expect(loadConfig(node.environment).trustProxy).toBe(1);
   });
 
-  it('gives every node the same session secret', () => {
+  // One topology exists to show what a second secret does.
+  it.skipIf(name === 'redis-2-secret-mismatch')('gives every node the same session secret', () => {
     expect(new Set(appServices(loadTopology(name)).map((node) => node.environment.SESSION_SECRET)).size).toBe(1);
   });
 
