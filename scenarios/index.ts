@@ -17,6 +17,8 @@ import { memoryRestart } from './memory-restart.ts';
 import { multiDevice } from './multi-device.ts';
 import { postgresOutage } from './postgres-outage.ts';
 import { postgresShared } from './postgres-shared.ts';
+import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
+import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { sessionFixation } from './session-fixation.ts';
@@ -49,6 +51,10 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   stickyFailover,
   killUnderLoad,
   killUnderLoadPostgres,
+  redisRestart,
+  redisRestartAof,
+  redisCrashRdb,
+  redisCrashAof,
   storeOutage,
   postgresOutage,
   secretMismatch,

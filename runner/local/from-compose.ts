@@ -129,12 +129,13 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
 }
 
 function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  const at = spec.command.indexOf('--appendonly');
+  // The compose command after the program name: the persistence the topology asks for.
+  const persistence = spec.command[0] === 'redis-server' ? spec.command.slice(1) : spec.command;
   return new RedisServer({
     name: spec.name,
     port: ctx.ports.get(spec.name)!,
     dir: localPath(spec, '/data', ctx.runDir),
-    appendOnly: at >= 0 && spec.command[at + 1] === 'yes',
+    persistence,
     output: ctx.output(spec.name),
     cwd: serviceDir(ctx.runDir, spec.name),
   });

@@ -9,8 +9,11 @@ export interface RedisServerOptions {
   port: number;
   /** Working directory for its RDB/AOF files. */
   dir: string;
-  /** Append-only file persistence; without it a restart starts empty. */
-  appendOnly?: boolean;
+  /**
+   * redis-server's persistence options as a compose file's command gives them (e.g. ["--appendonly",
+   * "yes"], ["--save", "5 1"]); none: no persistence, a restart starts empty.
+   */
+  persistence?: string[];
   /** Receives its output; without it the output is dropped. */
   output?: (chunk: Buffer) => void;
   /** Working directory of the process (the lab runs each service in its own directory of the run). */
@@ -36,14 +39,15 @@ export function pingRedis(port: number, timeoutMs = 1000): Promise<void> {
 
 export class RedisServer extends ProcessService {
   constructor(readonly options: RedisServerOptions) {
-    const { port, dir, appendOnly = false, output, cwd } = options;
+    const { port, dir, persistence = [], output, cwd } = options;
     super({
       name: options.name ?? `redis-server on port ${port}`,
       port,
       launch: async () => {
         await mkdir(dir, { recursive: true });
         if (cwd) await mkdir(cwd, { recursive: true });
-        const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', appendOnly ? 'yes' : 'no'];
+        // Later options win: persistence as asked, then what the local run needs.
+        const args = ['--save', '', '--appendonly', 'no', ...persistence, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
         args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
         return spawnManaged('redis', findBinary('redis-server'), args, { cwd, output });
       },

@@ -23,7 +23,7 @@ async function ownServer(kind: 'redis' | 'postgres'): Promise<StoreServer> {
   const dir = await makeTempDir(kind);
   const port = await freePort();
   // Redis with an append-only file, so that the cart also survives the outage.
-  const server = kind === 'redis' ? new RedisServer({ port, dir: dir.path, appendOnly: true }) : new PostgresServer({ port, dataDir: join(dir.path, 'data') });
+  const server = kind === 'redis' ? new RedisServer({ port, dir: dir.path, persistence: ['--appendonly', 'yes'] }) : new PostgresServer({ port, dataDir: join(dir.path, 'data') });
   await server.start();
   cleanups.push(async () => {
     await server.stop();

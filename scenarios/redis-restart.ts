@@ -1,0 +1,25 @@
+import type { Scenario } from '../runner/scenario.ts';
+import type { ShopOp } from './shop/actions.ts';
+import { storeCrashVerdict } from './shop/checkers/store-crash.ts';
+import { writeUnderFaults } from './shop/load.ts';
+
+// Redis without persistence keeps sessions in memory only: a restart (a deploy, an upgrade)
+// empties it, and every anonymous session and cart is gone, on every node at once.
+export const redisRestart: Scenario<ShopOp> = {
+  name: 'redis-restart',
+  summary: 'redis-2 (no persistence): Redis restarts; every session and cart is gone, on every node.',
+  topology: 'redis-2',
+  expected: 'writes-lost',
+  run: (lab) => writeUnderFaults(lab, { devices: 4, durationMs: 3000, maxDurationMs: 6000, faults: [{ atMs: 1000, fault: 'restart', service: 'redis' }] }),
+  check: storeCrashVerdict,
+};
+
+// With an append-only file, the restarted Redis reads every write back.
+export const redisRestartAof: Scenario<ShopOp> = {
+  name: 'redis-restart-aof',
+  summary: 'redis-2-aof: Redis restarts and reads its append-only file back: every session and cart is kept.',
+  topology: 'redis-2-aof',
+  expected: 'no-write-lost',
+  run: redisRestart.run,
+  check: storeCrashVerdict,
+};
