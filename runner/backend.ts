@@ -16,6 +16,8 @@ export interface ServiceControl {
   pause?(): Promise<void>;
   /** Undoes pause. */
   resume?(): Promise<void>;
+  /** A redeploy with a changed configuration: stop, then start with these variables changed. */
+  restartWith?(environment: Record<string, string>): Promise<void>;
 }
 
 export interface ProbeAnswer {

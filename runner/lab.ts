@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningTopology } from './backend.ts';
 import { faults, type FaultName } from './faults/index.ts';
+import { missingCapability } from './faults/missing-capability.ts';
 import { enginePrincipals, type History, type Op, type OpInput, type OpType } from './history.ts';
 import { Device, type Answer, type DeviceOptions } from './http-client.ts';
 
@@ -92,6 +93,24 @@ export class Lab {
     const base = { process: enginePrincipals.nemesis, action: name, args: { service }, request: `${name} ${service}`, startedMs };
     try {
       await faults[name](this.running, service);
+    } catch (err) {
+      this.history.record({ ...base, type: 'info', endedMs: this.history.now(), error: String(err) });
+      throw err;
+    }
+    return this.history.record({ ...base, type: 'ok', endedMs: this.history.now() });
+  }
+
+  /**
+   * Redeploys a service with some variables changed (a rolling configuration change); recorded as
+   * a fault, naming the variables but not their values (secrets among them).
+   */
+  async redeploy(service: string, environment: Record<string, string>): Promise<Op> {
+    const startedMs = this.history.now();
+    const base = { process: enginePrincipals.nemesis, action: 'redeploy', args: { service, changed: Object.keys(environment) }, request: `redeploy ${service} (${Object.keys(environment).join(', ')})`, startedMs };
+    const control = this.running.service(service);
+    try {
+      if (!control.restartWith) throw missingCapability('redeploy', service);
+      await control.restartWith(environment);
     } catch (err) {
       this.history.record({ ...base, type: 'info', endedMs: this.history.now(), error: String(err) });
       throw err;

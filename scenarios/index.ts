@@ -21,6 +21,7 @@ import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
+import { secretRotation } from './secret-rotation.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
 import { storeOutage } from './store-outage.ts';
@@ -58,6 +59,7 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   storeOutage,
   postgresOutage,
   secretMismatch,
+  secretRotation,
   cookieRoundRobin,
   cookieReplay,
   cookieSize,

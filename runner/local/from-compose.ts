@@ -65,12 +65,12 @@ function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   return new ProcessService({
     name: spec.name,
     port,
-    launch: async () => {
+    launch: async (changed) => {
       await mkdir(cwd, { recursive: true });
       // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
       return spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
         cwd,
-        env: { PATH: process.env.PATH ?? '', ...env },
+        env: { PATH: process.env.PATH ?? '', ...env, ...changed },
         output: sink,
       });
     },

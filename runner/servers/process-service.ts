@@ -8,8 +8,11 @@ import type { ServiceControl } from '../backend.ts';
 export interface ProcessServiceOptions {
   name: string;
   port: number;
-  /** Prepares whatever the process needs (directories, config files) and spawns it. */
-  launch(): Promise<ManagedProcess>;
+  /**
+   * Prepares whatever the process needs (directories, config files) and spawns it, with these
+   * environment variables changed from its own (a redeploy; services that take none ignore them).
+   */
+  launch(environment: Record<string, string>): Promise<ManagedProcess>;
   /** Resolves once the service answers; called until it does. */
   ready(): Promise<unknown>;
   /** How long a graceful stop may take before SIGKILL. */
@@ -19,6 +22,7 @@ export interface ProcessServiceOptions {
 
 export class ProcessService implements Required<ServiceControl> {
   private process: ManagedProcess | undefined;
+  private environment: Record<string, string> = {};
 
   constructor(private readonly setup: ProcessServiceOptions) {}
 
@@ -41,7 +45,7 @@ export class ProcessService implements Required<ServiceControl> {
 
   async start(): Promise<void> {
     if (this.running) return;
-    const managed = await this.setup.launch();
+    const managed = await this.setup.launch(this.environment);
     this.process = managed;
     await spawned(managed);
     await pollUntil(this.name, this.setup.ready, {
@@ -61,6 +65,13 @@ export class ProcessService implements Required<ServiceControl> {
   async kill(): Promise<void> {
     this.process?.signal('SIGKILL');
     await this.process?.exited;
+  }
+
+  /** A redeploy: stop, then start with these variables changed (they stay for later starts). */
+  async restartWith(environment: Record<string, string>): Promise<void> {
+    this.environment = { ...this.environment, ...environment };
+    await this.stop();
+    await this.start();
   }
 
   /** SIGSTOP: the port stays open, connections are accepted by the kernel, nothing answers. */

@@ -93,6 +93,18 @@ describe('the shop, from the outside', () => {
     expect([answer.sessionState, answer.body]).toEqual(['existing', { node: 'server_1', items: [{ sku: 'apple', qty: 1 }] }]);
   });
 
+  it('sends a cookie that came signed with an older secret again, signed with the first (rotation)', async () => {
+    const old = await startTestNode({ SESSION_SECRET: 'old', SESSION_STORE: 'file', SESSION_FILE_DIR: await testTempDir('resign') });
+    const device = old.device();
+    await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    const rotated = await startTestNode({ SESSION_SECRET: 'new,old', SESSION_STORE: 'file', SESSION_FILE_DIR: old.config.sessionFileDir });
+    const onRotated = rotated.device();
+    onRotated.setCookie('lab_sid', device.cookie('lab_sid'));
+    await onRotated.get('/cart');
+    const sessionId = decodeURIComponent(device.cookie('lab_sid')!).slice(2).split('.')[0]!;
+    expect(decodeURIComponent(onRotated.cookie('lab_sid')!)).toBe(`s:${sign(sessionId, 'new')}`);
+  });
+
   it('marks the cookie Secure behind a trusted TLS proxy', async () => {
     const trusted = (await startTestNode({ COOKIE_SECURE: 'true', TRUST_PROXY: 'loopback' })).device();
     const secure = await trusted.send('GET', '/cart', undefined, { 'x-forwarded-proto': 'https' });
