@@ -1,7 +1,7 @@
 import { parse as parseCookies } from 'cookie';
 import { sign, unsign } from 'cookie-signature';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import session from 'express-session';
+import session, { type Store } from 'express-session';
 import type { Config } from './config.ts';
 import { cookieSession, rejectedCookie } from './cookie-session.ts';
 import { HttpError } from './errors.ts';
@@ -42,6 +42,34 @@ export function signedSessionId(cookieHeader: string | undefined, secrets: reado
 }
 
 /**
+ * The same store seen through another object: express-session warns about a MemoryStore in
+ * production once per middleware, and the node has two (one for probes), so the probes' one is
+ * given this view and the warning is printed once.
+ */
+/** Used for MemoryStore only, which has every method. */
+class StoreView extends session.Store {
+  constructor(private readonly inner: Store) {
+    super();
+  }
+
+  override get(...args: Parameters<Store['get']>): void {
+    this.inner.get(...args);
+  }
+
+  override set(...args: Parameters<Store['set']>): void {
+    this.inner.set(...args);
+  }
+
+  override destroy(...args: Parameters<Store['destroy']>): void {
+    this.inner.destroy(...args);
+  }
+
+  override touch(...args: Parameters<NonNullable<Store['touch']>>): void {
+    this.inner.touch?.(...args);
+  }
+}
+
+/**
  * express-session middleware around the opened store. The shop creates and saves a session on a
  * visitor's first request (saveUninitialized), like the article's /session demo: every client
  * gets its cookie at once, so what the store does with it shows from the first step. Production
@@ -53,7 +81,7 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
   const middleware = session({
     name: sessionCookieName,
     secret: config.sessionSecrets,
-    store: opened.store,
+    store: forProbes && opened.store instanceof session.MemoryStore ? new StoreView(opened.store) : opened.store,
     resave: false,
     saveUninitialized: !forProbes,
     cookie: {

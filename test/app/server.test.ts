@@ -45,6 +45,13 @@ describe('the node process', () => {
     expect(stdout).toBe('');
   });
 
+  it('warns once, not once per session middleware, about MemoryStore in production', async () => {
+    const node = startNodeProcess({ SESSION_SECRET: 's', NODE_ENV: 'production' });
+    await node.listening();
+    const { stdout, stderr } = node.output();
+    expect(`${stdout}${stderr}`.match(/MemoryStore is not/g)).toHaveLength(1);
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s stops accepting, finishes the request in flight, and exits 0', async (signal) => {
     const node = startNodeProcess({ SESSION_SECRET: 's' });
     const port = await node.listening();
