@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   console.log(`session-lab benchmark (${settings.mode}): ${machine.cores} cores, Node ${machine.node}, nginx ${machine.nginx}\n`);
 
-  console.log('Throughput: starting memory-1, file-1, redis-2, postgres-2, cookie-2 and the baseline…');
+  console.log('Throughput: starting memory-1, file-1, redis-2, redis-2-aof, postgres-2, cookie-2 and the baseline…');
   const rig = await startRig(settings);
   let report: BenchReport;
   try {

@@ -126,7 +126,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     await baseline.stop();
   };
   try {
-    for (const name of ['memory-1', 'file-1', 'redis-2', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
+    for (const name of ['memory-1', 'file-1', 'redis-2', 'redis-2-aof', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
     const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: [{}] }];
@@ -134,6 +134,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       ['memory', 'memory-1'],
       ['file', 'file-1'],
       ['redis', 'redis-2'],
+      ['redis (AOF everysec)', 'redis-2-aof'],
       ['postgres', 'postgres-2'],
       ['cookie', 'cookie-2'],
     ] as const) {
@@ -141,10 +142,10 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       const directUrl = await direct(running);
       const pool = await sessionPool(directUrl, settings.sessionPool);
       targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
-      const nodes = topology.endsWith('-2') ? '2 nodes' : '1 node';
+      const nodes = topology.startsWith('memory-1') || topology.startsWith('file-1') ? '1 node' : '2 nodes';
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
       // The cookie store has no other mode: its cart is always in the (sealed) session.
-      if (store === 'cookie') continue;
+      if (store === 'cookie' || store.startsWith('redis (')) continue;
       const inSession = await startCartInSessionNode(running);
       extraNodes.push(inSession);
       targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool) });

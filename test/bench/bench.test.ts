@@ -29,7 +29,7 @@ describe('npm run bench -- --tiny', () => {
     const stores = ['memory', 'file', 'redis', 'postgres'];
     const targets = [
       'baseline (no session)',
-      ...[...stores, 'cookie'].flatMap((s) => [`${s} direct`, `${s} via nginx, ${s === 'memory' || s === 'file' ? '1 node' : '2 nodes'}`]),
+      ...[...stores, 'redis (AOF everysec)', 'cookie'].flatMap((s) => [`${s} direct`, `${s} via nginx, ${s === 'memory' || s === 'file' ? '1 node' : '2 nodes'}`]),
       ...stores.map((s) => `${s} direct, cart in session`),
       'postgres direct, logged in (token check, DB cart)',
     ];
