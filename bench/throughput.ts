@@ -8,6 +8,7 @@ import { Device } from '../runner/http-client.ts';
 import { startLocalTopology, type LocalTopology } from '../runner/local/backend.ts';
 import { makeTempDir } from '../runner/temp-dir.ts';
 import { spawnManaged } from '../runner/processes.ts';
+import { AppNode } from '../runner/servers/app-node.ts';
 import { ProcessService } from '../runner/servers/process-service.ts';
 import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
@@ -73,18 +74,12 @@ async function userPool(url: string, size: number): Promise<Record<string, strin
  */
 async function startCartInSessionNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const files = await makeTempDir('cart-in-session');
-  const env = { ...topology.environment('server_1'), NODE_NAME: 'cart-in-session', PORT: String(port), CART_MODE: 'session', SESSION_FILE_DIR: files.path };
-  const node = new ProcessService({
-    name: 'cart-in-session node',
-    port,
-    launch: async () => spawnManaged('cart-in-session', process.execPath, ['--import', 'tsx', join(projectRoot, 'app', 'server.ts')], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env } }),
-    ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
-  });
+  const environment = { ...topology.environment('server_1'), NODE_NAME: 'cart-in-session', PORT: String(port), CART_MODE: 'session', SESSION_FILE_DIR: files.path };
+  const node = new AppNode({ name: 'cart-in-session', port, environment, cwd: projectRoot });
   await node.start();
   return {
-    url,
+    url: node.url,
     stop: async () => {
       await node.stop();
       await files.remove();

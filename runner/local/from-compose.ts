@@ -3,15 +3,15 @@
 // answer (readiness polled, never slept); every process runs in its own group and dies with the runner.
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { request } from 'undici';
 import { findBinary } from '../binaries.ts';
 import { followFile } from '../logs.ts';
 import { renderNginxTemplate } from '../nginx-template.ts';
 import { spawnManaged } from '../processes.ts';
+import { AppNode, httpAnswers } from '../servers/app-node.ts';
 import { PostgresServer } from '../servers/postgres.ts';
 import { ProcessService } from '../servers/process-service.ts';
 import { RedisServer } from '../servers/redis.ts';
-import { projectRoot, type ServiceSpec, type Topology } from '../topology.ts';
+import type { ServiceSpec, Topology } from '../topology.ts';
 import { localEnvironment, type PortMap } from './address-map.ts';
 
 /** A compose service run as a local process. */
@@ -35,8 +35,6 @@ export function serviceDir(runDir: string, name: string): string {
   return join(runDir, 'services', name);
 }
 
-const appEntry = join(projectRoot, 'app', 'server.ts');
-
 /**
  * Where a container path lives locally: inside the named volume mounted over it (shared by every
  * service that mounts that volume, as in Docker), else in the service's own directory.
@@ -50,32 +48,10 @@ export function localPath(spec: ServiceSpec, containerPath: string, runDir: stri
   return join(serviceDir(runDir, spec.name), containerPath);
 }
 
-async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
-  const response = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
-  await response.body.dump();
-  if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
-}
-
 function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  const port = ctx.ports.get(spec.name)!;
-  const env = localEnvironment(spec, ctx.topology, ctx.ports);
-  if (env.SESSION_FILE_DIR) env.SESSION_FILE_DIR = localPath(spec, env.SESSION_FILE_DIR, ctx.runDir);
-  const sink = ctx.output(spec.name);
-  const cwd = serviceDir(ctx.runDir, spec.name);
-  return new ProcessService({
-    name: spec.name,
-    port,
-    launch: async (changed) => {
-      await mkdir(cwd, { recursive: true });
-      // The same entry point as npm start and the Docker image; --expose-gc lets /debug/memory measure a settled heap.
-      return spawnManaged(spec.name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
-        cwd,
-        env: { PATH: process.env.PATH ?? '', ...env, ...changed },
-        output: sink,
-      });
-    },
-    ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
-  });
+  const environment = localEnvironment(spec, ctx.topology, ctx.ports);
+  if (environment.SESSION_FILE_DIR) environment.SESSION_FILE_DIR = localPath(spec, environment.SESSION_FILE_DIR, ctx.runDir);
+  return new AppNode({ name: spec.name, port: ctx.ports.get(spec.name)!, environment, cwd: serviceDir(ctx.runDir, spec.name), output: ctx.output(spec.name) });
 }
 
 /** The generated main config: the template is http-level (conf.d), like in the official image. */

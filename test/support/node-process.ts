@@ -2,13 +2,12 @@
 // whose subject is timing between a client and a node that must not share one event loop.
 import { afterEach } from 'vitest';
 import { freePort } from '../../runner/free-port.ts';
-import { spawnManaged } from '../../runner/processes.ts';
-import { ProcessService } from '../../runner/servers/process-service.ts';
+import { AppNode } from '../../runner/servers/app-node.ts';
 import { projectRoot } from '../../runner/topology.ts';
 import { Device } from '../../runner/http-client.ts';
 import { testSecret } from './test-node.ts';
 
-const running: ProcessService[] = [];
+const running: AppNode[] = [];
 const devices: Device[] = [];
 afterEach(async () => {
   await Promise.all(devices.splice(0).map((device) => device.close()));
@@ -23,16 +22,7 @@ export interface NodeProcess {
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const node = new ProcessService({
-    name: 'node process',
-    port,
-    launch: async () =>
-      spawnManaged('node', process.execPath, ['--import', 'tsx', 'app/server.ts'], {
-        cwd: projectRoot,
-        env: { PATH: process.env.PATH ?? '', NODE_NAME: 'server_1', SESSION_SECRET: testSecret, PORT: String(port), ...env },
-      }),
-    ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
-  });
+  const node = new AppNode({ name: 'node process', port, environment: { NODE_NAME: 'server_1', SESSION_SECRET: testSecret, PORT: String(port), ...env }, cwd: projectRoot });
   running.push(node);
   await node.start();
   return {

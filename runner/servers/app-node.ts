@@ -1,0 +1,51 @@
+// A shop node as a process of its own: `node --import tsx app/server.ts`, the same entry point as
+// npm start and the Docker image, ready when /healthz answers 200 (its store answers too).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { spawnManaged } from '../processes.ts';
+import { projectRoot } from '../topology.ts';
+import { ProcessService } from './process-service.ts';
+
+const appEntry = join(projectRoot, 'app', 'server.ts');
+
+export interface AppNodeOptions {
+  name: string;
+  port: number;
+  /** The node's variables (PORT included); PATH is added. */
+  environment: Record<string, string>;
+  /** Its working directory: inside the project, where tsx can be found. */
+  cwd: string;
+  output?: (chunk: Buffer) => void;
+}
+
+/** Resolves when url answers (with 200 when wantOk), rejects otherwise. */
+export async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
+  const response = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+  await response.body.dump();
+  if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+}
+
+export class AppNode extends ProcessService {
+  constructor(options: AppNodeOptions) {
+    const { name, port, environment, cwd, output } = options;
+    super({
+      name,
+      port,
+      launch: async (changed) => {
+        await mkdir(cwd, { recursive: true });
+        // --expose-gc lets /debug/memory measure a settled heap.
+        return spawnManaged(name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
+          cwd,
+          env: { PATH: process.env.PATH ?? '', ...environment, ...changed },
+          output,
+        });
+      },
+      ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+}
