@@ -88,11 +88,11 @@ export class Lab {
     return this.history.record(input);
   }
 
-  async fault(name: FaultName, service: string): Promise<Op> {
-    const startedMs = this.history.now();
-    const base = { process: enginePrincipals.nemesis, action: name, args: { service }, request: `${name} ${service}`, startedMs };
+  /** Runs something done to a service and records it as the nemesis: ok, or info with its error (then rethrown). */
+  private async asNemesis(action: string, args: Record<string, unknown>, request: string, work: () => Promise<void>): Promise<Op> {
+    const base = { process: enginePrincipals.nemesis, action, args, request, startedMs: this.history.now() };
     try {
-      await faults[name](this.running, service);
+      await work();
     } catch (err) {
       this.history.record({ ...base, type: 'info', endedMs: this.history.now(), error: String(err) });
       throw err;
@@ -100,22 +100,21 @@ export class Lab {
     return this.history.record({ ...base, type: 'ok', endedMs: this.history.now() });
   }
 
+  fault(name: FaultName, service: string): Promise<Op> {
+    return this.asNemesis(name, { service }, `${name} ${service}`, () => faults[name](this.running, service));
+  }
+
   /**
    * Redeploys a service with some variables changed (a rolling configuration change); recorded as
    * a fault, naming the variables but not their values (secrets among them).
    */
-  async redeploy(service: string, environment: Record<string, string>): Promise<Op> {
-    const startedMs = this.history.now();
-    const base = { process: enginePrincipals.nemesis, action: 'redeploy', args: { service, changed: Object.keys(environment) }, request: `redeploy ${service} (${Object.keys(environment).join(', ')})`, startedMs };
-    const control = this.running.service(service);
-    try {
+  redeploy(service: string, environment: Record<string, string>): Promise<Op> {
+    const changed = Object.keys(environment);
+    return this.asNemesis('redeploy', { service, changed }, `redeploy ${service} (${changed.join(', ')})`, async () => {
+      const control = this.running.service(service);
       if (!control.restartWith) throw missingCapability('redeploy', service);
       await control.restartWith(environment);
-    } catch (err) {
-      this.history.record({ ...base, type: 'info', endedMs: this.history.now(), error: String(err) });
-      throw err;
-    }
-    return this.history.record({ ...base, type: 'ok', endedMs: this.history.now() });
+    });
   }
 
   /**

@@ -29,10 +29,9 @@ export const redisCrashRdb: Scenario<ShopOp> = {
 // second. A killed process loses nothing: the kernel still writes what it was handed. Only a
 // power or kernel failure can lose the last second, which a process kill cannot show.
 export const redisCrashAof: Scenario<ShopOp> = {
+  ...redisCrashRdb,
   name: 'redis-crash-aof',
   summary: 'redis-2-aof (appendfsync everysec): kill -9 of Redis under writes loses no acknowledged write.',
   topology: 'redis-2-aof',
   expected: 'no-write-lost',
-  run: (lab) => writeUnderFaults(lab, crashPlan),
-  check: storeCrashVerdict,
 };

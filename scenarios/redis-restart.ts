@@ -16,10 +16,9 @@ export const redisRestart: Scenario<ShopOp> = {
 
 // With an append-only file, the restarted Redis reads every write back.
 export const redisRestartAof: Scenario<ShopOp> = {
+  ...redisRestart,
   name: 'redis-restart-aof',
   summary: 'redis-2-aof: Redis restarts and reads its append-only file back: every session and cart is kept.',
   topology: 'redis-2-aof',
   expected: 'no-write-lost',
-  run: redisRestart.run,
-  check: storeCrashVerdict,
 };

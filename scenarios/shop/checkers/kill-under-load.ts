@@ -24,7 +24,10 @@ export function killUnderLoadVerdict(history: readonly ShopOp[]): Verdict {
   const carts = analyzeCarts(history);
   const lastFailure = Math.max(kill.startedMs, ...failed.map((op) => op.endedMs));
   const statuses: Record<string, number> = {};
-  for (const op of failed) statuses[String(op.status ?? op.error?.split(':')[0] ?? 'none')] = (statuses[String(op.status ?? op.error?.split(':')[0] ?? 'none')] ?? 0) + 1;
+  for (const op of failed) {
+    const what = String(op.status ?? op.error?.split(':')[0] ?? 'none');
+    statuses[what] = (statuses[what] ?? 0) + 1;
+  }
   const metrics = {
     requests: requests.length,
     acknowledgedAdds: requests.filter((op) => op.type === 'ok' && op.action === shopActions.addItem).length,
