@@ -10,6 +10,7 @@ import { makeTempDir } from '../runner/temp-dir.ts';
 import { spawnManaged } from '../runner/processes.ts';
 import { AppNode } from '../runner/servers/app-node.ts';
 import { ProcessService } from '../runner/servers/process-service.ts';
+import { RedisServer } from '../runner/servers/redis.ts';
 import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
@@ -87,6 +88,30 @@ async function startCartInSessionNode(topology: LocalTopology): Promise<{ url: s
   };
 }
 
+/**
+ * Redis with `appendfsync always` (an fsync before every write is answered) and one node on it,
+ * with redis-2-aof's server_1 environment otherwise: the strictest AOF beside everysec and none.
+ */
+async function startAofAlwaysNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = await makeTempDir('redis-aof-always');
+  const redis = new RedisServer({ name: 'redis-aof-always', port: await freePort(), dir: dir.path, persistence: ['--appendonly', 'yes', '--appendfsync', 'always'] });
+  const port = await freePort();
+  const node = new AppNode({ name: 'aof-always', port, environment: { ...topology.environment('server_1'), NODE_NAME: 'aof-always', PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redis.port}` }, cwd: projectRoot });
+  const stop = async () => {
+    await node.stop();
+    await redis.stop();
+    await dir.remove();
+  };
+  try {
+    await redis.start();
+    await node.start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: node.url, stop };
+}
+
 async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -145,6 +170,9 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       extraNodes.push(inSession);
       targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool) });
     }
+    const aofAlways = await startAofAlwaysNode(topologies['redis-2-aof']!);
+    extraNodes.push(aofAlways);
+    targets.push({ name: 'redis (AOF always) direct', url: aofAlways.url, identities: await sessionPool(aofAlways.url, settings.sessionPool) });
     const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
     targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await userPool(postgresDirect, settings.users) });
     return { targets, topologies, stop };

@@ -12,6 +12,7 @@ const debianPackages: Record<string, string> = {
   postgres: 'postgresql',
   initdb: 'postgresql',
   chromium: 'chromium',
+  openssl: 'openssl',
 };
 
 function isExecutable(path: string): boolean {

@@ -40,6 +40,7 @@ const binariesByKind: Record<Topology['services'][number]['kind'], string[]> = {
   nginx: ['nginx'],
   redis: ['redis-server'],
   postgres: ['postgres', 'initdb'],
+  openssl: ['openssl'],
 };
 
 /** Fails before anything starts when a binary the topology needs is missing, naming what to install. */

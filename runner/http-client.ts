@@ -20,12 +20,25 @@ export interface DeviceOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A balancer that terminates TLS does so with a self-signed certificate made for the run (see the
+ * compose files' openssl service): the lab's clients accept it unverified. They test what the
+ * shop does with cookies over https, not the certificate chain.
+ */
+export const runCertificate = { rejectUnauthorized: false } as const;
+
+interface StoredCookie {
+  value: string;
+  /** Set with the Secure attribute: sent over https only, as a browser does. */
+  secure: boolean;
+}
+
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
 export class Device {
-  private readonly cookies = new Map<string, string>();
+  private readonly cookies = new Map<string, StoredCookie>();
   private readonly agent: Agent;
 
   constructor(
@@ -38,22 +51,25 @@ export class Device {
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      connect: runCertificate,
     });
   }
 
-  /** The Cookie header this device would send. */
+  /** The Cookie header this device would send to its balancer. */
   get cookieHeader(): string | undefined {
-    if (this.cookies.size === 0) return undefined;
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const overHttps = this.baseUrl.startsWith('https:');
+    const sent = [...this.cookies].filter(([, cookie]) => overHttps || !cookie.secure);
+    if (sent.length === 0) return undefined;
+    return sent.map(([name, cookie]) => `${name}=${cookie.value}`).join('; ');
   }
 
   cookie(name: string): string | undefined {
-    return this.cookies.get(name);
+    return this.cookies.get(name)?.value;
   }
 
-  setCookie(name: string, value: string | undefined): void {
+  setCookie(name: string, value: string | undefined, secure = false): void {
     if (value === undefined) this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    else this.cookies.set(name, { value, secure });
   }
 
   private remember(setCookie: string | string[] | undefined): void {
@@ -64,7 +80,8 @@ export class Device {
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
       const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
-      this.setCookie(name, expired ? undefined : value);
+      const secure = attributes.some((a) => /^\s*secure\s*$/i.test(a));
+      this.setCookie(name, expired ? undefined : value, secure);
     }
   }
 

@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const composeDir = join(projectRoot, 'compose');
 
-export type ServiceKind = 'app' | 'nginx' | 'redis' | 'postgres';
+/** openssl: a one-shot service that makes a file (a TLS certificate) before the others start. */
+export type ServiceKind = 'app' | 'nginx' | 'redis' | 'postgres' | 'openssl';
 
 export interface VolumeMount {
   /** A named volume, or for a bind mount the absolute host path. */
@@ -60,7 +61,8 @@ function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
   for (const kind of ['nginx', 'redis', 'postgres'] as const) {
     if (image === kind || image.startsWith(`${kind}:`)) return kind;
   }
-  throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis and postgres images, not "${image}"`);
+  if (image.startsWith('alpine/openssl:')) return 'openssl';
+  throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "${image}"`);
 }
 
 /**
@@ -121,6 +123,8 @@ function containerPortOf(kind: ServiceKind, environment: Record<string, string>,
       return portOption(command) ?? 6379;
     case 'postgres':
       return Number(environment.PGPORT ?? 5432);
+    case 'openssl':
+      return 0;
   }
 }
 
@@ -160,6 +164,12 @@ export function parseTopology(name: string, file: string, text: string): Topolog
 export function loadTopology(name: string): Topology {
   const file = topologyFile(name);
   return parseTopology(name, file, readFileSync(file, 'utf8'));
+}
+
+/** The balancer's scheme: https when its template terminates TLS (NGINX_TLS starts with "ssl"). */
+export function balancerScheme(topology: Topology): 'http' | 'https' {
+  const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  return /^\s*ssl\b/.test(nginx.environment.NGINX_TLS ?? '') ? 'https' : 'http';
 }
 
 /** The app services (server_1, server_2, …) in order. */

@@ -22,6 +22,7 @@ import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { secretRotation } from './secret-rotation.ts';
+import { secureCookieProxy } from './secure-cookie-proxy.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
 import { storeOutage } from './store-outage.ts';
@@ -60,6 +61,7 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   postgresOutage,
   secretMismatch,
   secretRotation,
+  secureCookieProxy,
   cookieRoundRobin,
   cookieReplay,
   cookieSize,

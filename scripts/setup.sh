@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what session-lab runs on: its npm packages, and nginx, redis-server, PostgreSQL and
-# Chromium from the Debian/Ubuntu package archive when they are missing. Safe to run again.
+# Installs what session-lab runs on: its npm packages, and nginx, redis-server, PostgreSQL,
+# Chromium and openssl from the Debian/Ubuntu package archive when they are missing. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ have nginx || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 have redis-server || missing+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 have chromium || missing+=(chromium)
+# openssl: makes the certificate of the topology whose nginx terminates TLS (redis-2-tls).
+have openssl || missing+=(openssl)
 # envsubst: the tests compare the nginx template's rendering with the one the official image does.
 have envsubst || missing+=(gettext-base)
 
@@ -40,4 +42,4 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-echo "setup: ready (nginx, redis-server, postgres, chromium, envsubst, npm packages)"
+echo "setup: ready (nginx, redis-server, postgres, chromium, openssl, envsubst, npm packages)"

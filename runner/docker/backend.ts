@@ -6,7 +6,7 @@ import { pollUntil } from '../../lib/time.ts';
 import type { ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
 import { newRunDir } from '../run-dir.ts';
-import { appServices, type Topology } from '../topology.ts';
+import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
 
 export interface ComposeOptions {
@@ -84,7 +84,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     const published = (await compose('port', nginx.name, String(nginx.containerPort))).trim();
     const hostPort = published.slice(published.lastIndexOf(':') + 1);
     if (!/^\d+$/.test(hostPort)) throw new Error(`docker compose port ${nginx.name} ${nginx.containerPort} said "${published}"`);
-    balancerUrl = `http://127.0.0.1:${hostPort}`;
+    balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
     const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
     logs = commands.follow('docker', ['compose', '-p', project, '-f', topology.file, 'logs', '-f', ...noColor], (chunk) => {
       logFile.write(chunk);

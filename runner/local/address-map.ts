@@ -4,7 +4,7 @@ import type { ServiceSpec, Topology } from '../topology.ts';
 
 export type PortMap = ReadonlyMap<string, number>;
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -25,6 +25,11 @@ export function localEnvironment(service: ServiceSpec, topology: Topology, ports
   const env = Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, rewriteAddresses(v, topology, ports)]));
   const own = String(ports.get(service.name));
   if (service.kind === 'app') env.PORT = own;
-  if (service.kind === 'nginx') env.NGINX_PORT = own;
+  if (service.kind === 'nginx') {
+    env.NGINX_PORT = own;
+    // Locally every upstream is a loopback address with nothing to resolve again; and Debian 12's
+    // nginx (1.22) predates the `resolve` parameter.
+    if (env.NGINX_UPSTREAM_SERVERS) env.NGINX_UPSTREAM_SERVERS = env.NGINX_UPSTREAM_SERVERS.replace(/\s+resolve(?=[\s;])/g, '');
+  }
   return env;
 }

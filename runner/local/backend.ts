@@ -7,7 +7,7 @@ import { freePort } from '../free-port.ts';
 import { Device } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
 import { newRunDir } from '../run-dir.ts';
-import type { Topology } from '../topology.ts';
+import { balancerScheme, type Topology } from '../topology.ts';
 import { localEnvironment } from './address-map.ts';
 import { localService, type LocalService } from './from-compose.ts';
 
@@ -84,10 +84,10 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   const service = (name: string) => local(name).server;
   return {
     topology,
-    balancerUrl: `http://127.0.0.1:${ports.get(nginx.name)}`,
+    balancerUrl: `${balancerScheme(topology)}://127.0.0.1:${ports.get(nginx.name)}`,
     runDir,
     probe: async (name, path) => {
-      const device = new Device('probe', `http://127.0.0.1:${service(name).port}`, { timeoutMs: 30_000 });
+      const device = new Device('probe', `http://127.0.0.1:${ports.get(local(name).spec.name)}`, { timeoutMs: 30_000 });
       try {
         const { status, servedBy, body } = await device.get(path);
         return { status, servedBy, body };

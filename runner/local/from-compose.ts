@@ -9,15 +9,16 @@ import { renderNginxTemplate } from '../nginx-template.ts';
 import { spawnManaged } from '../processes.ts';
 import { AppNode, httpAnswers } from '../servers/app-node.ts';
 import { PostgresServer } from '../servers/postgres.ts';
+import { OneShotService } from '../servers/one-shot.ts';
 import { ProcessService } from '../servers/process-service.ts';
 import { RedisServer } from '../servers/redis.ts';
-import type { ServiceSpec, Topology } from '../topology.ts';
-import { localEnvironment, type PortMap } from './address-map.ts';
+import { balancerScheme, type ServiceSpec, type Topology } from '../topology.ts';
+import { escapeRegExp, localEnvironment, type PortMap } from './address-map.ts';
 
-/** A compose service run as a local process. */
+/** A compose service run as a local process (a one-shot job has nothing running after its start). */
 export interface LocalService {
   readonly spec: ServiceSpec;
-  readonly server: ProcessService;
+  readonly server: ProcessService | OneShotService;
 }
 
 export interface ServiceContext {
@@ -46,6 +47,20 @@ export function localPath(spec: ServiceSpec, containerPath: string, runDir: stri
     if (!rest.startsWith('..')) return join(runDir, 'volumes', volume.source, rest);
   }
   return join(serviceDir(runDir, spec.name), containerPath);
+}
+
+/**
+ * A value with container paths (/etc/nginx/tls/cert.pem) as the local process needs them: every
+ * path inside a named volume the service mounts becomes that volume's local directory.
+ */
+export function localPaths(spec: ServiceSpec, value: string, runDir: string): string {
+  let result = value;
+  for (const volume of spec.volumes) {
+    if (volume.bind) continue;
+    const pattern = new RegExp(`(?<![\\w/.-])${escapeRegExp(volume.target)}(?=/|$|[\\s;,])`, 'g');
+    result = result.replace(pattern, localPath(spec, volume.target, runDir));
+  }
+  return result;
 }
 
 function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
@@ -84,7 +99,8 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
     launch: async () => {
       await mkdir(join(prefix, 'conf.d'), { recursive: true });
       await mkdir(join(prefix, 'temp'), { recursive: true });
-      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localEnvironment(spec, ctx.topology, ctx.ports), template.source));
+      const environment = Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.ports)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
+      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(environment, template.source));
       await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
       // nginx reopens /dev/stdout by path, which fails on the socket Node would give it: its
       // stdout is a file in the run directory instead, followed into the live output.
@@ -100,7 +116,7 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
       void managed.exited.then(() => follower.stop());
       return managed;
     },
-    ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, false),
+    ready: () => httpAnswers(`${balancerScheme(ctx.topology)}://127.0.0.1:${port}/healthz`, false),
   });
 }
 
@@ -129,11 +145,28 @@ function postgresService(spec: ServiceSpec, ctx: ServiceContext): ProcessService
   });
 }
 
-const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: ServiceContext) => ProcessService> = {
+/** The alpine/openssl image's entrypoint is openssl: the compose command is its arguments. */
+function opensslService(spec: ServiceSpec, ctx: ServiceContext): OneShotService {
+  const cwd = serviceDir(ctx.runDir, spec.name);
+  return new OneShotService({
+    name: spec.name,
+    command: findBinary('openssl'),
+    args: spec.command.map((arg) => localPaths(spec, arg, ctx.runDir)),
+    cwd,
+    output: ctx.output(spec.name),
+    prepare: async () => {
+      await mkdir(cwd, { recursive: true });
+      for (const volume of spec.volumes) if (!volume.bind) await mkdir(localPath(spec, volume.target, ctx.runDir), { recursive: true });
+    },
+  });
+}
+
+const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: ServiceContext) => ProcessService | OneShotService> = {
   app: appService,
   nginx: nginxService,
   redis: redisService,
   postgres: postgresService,
+  openssl: opensslService,
 };
 
 export function localService(spec: ServiceSpec, ctx: ServiceContext): LocalService {

@@ -2,7 +2,8 @@
 // npm start and the Docker image, ready when /healthz answers 200 (its store answers too).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { runCertificate } from '../http-client.ts';
 import { spawnManaged } from '../processes.ts';
 import { projectRoot } from '../topology.ts';
 import { ProcessService } from './process-service.ts';
@@ -20,8 +21,10 @@ export interface AppNodeOptions {
 }
 
 /** Resolves when url answers (with 200 when wantOk), rejects otherwise. */
+const readinessClient = new Agent({ connect: runCertificate });
+
 export async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
-  const response = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+  const response = await request(url, { headersTimeout: 1000, bodyTimeout: 1000, dispatcher: readinessClient });
   await response.body.dump();
   if (wantOk && response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
 }

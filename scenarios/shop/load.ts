@@ -8,6 +8,8 @@ import { shopDevice } from './device.ts';
 
 export interface LoadPlan {
   devices: number;
+  /** How many of them sign up (and so are logged in) before writing: their cart lives with the user. */
+  loggedIn?: number;
   /**
    * How long the devices write at least, in ms from the start of the load; then on until a
    * request after the last fault was answered by that fault's service (nginx tries a failed node
@@ -21,7 +23,10 @@ export interface LoadPlan {
 
 export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> {
   const devices = Array.from({ length: plan.devices }, (_, i) => shopDevice(lab, `device-${String(i + 1).padStart(2, '0')}`));
-  for (const device of devices) await device.viewCart();
+  for (const [i, device] of devices.entries()) {
+    if (i < (plan.loggedIn ?? 0)) await device.signup(device.name, `${device.name}-password`);
+    await device.viewCart();
+  }
   const startedAt = performance.now();
   const last = plan.faults.at(-1);
   let faultsDone = false;

@@ -24,6 +24,7 @@ type ComposeService = {
   volumes?: string[];
   ports?: string[];
   healthcheck?: object;
+  environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
 };
 type ComposeFile = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
@@ -76,15 +77,17 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
     expect(new Set(appServices(loadTopology(name)).map((node) => node.environment.SESSION_SECRET)).size).toBe(1);
   });
 
-  it('publishes only nginx, on 8080', () => {
-    const published = Object.entries(composeFile(name).services).filter(([, s]) => s.ports?.length);
-    expect(published.map(([n, s]) => [n, s.ports])).toEqual([['nginx', ['8080:80']]]);
+  it('publishes only nginx, on 8080 (8443 for https when it terminates TLS)', () => {
+    const services = composeFile(name).services;
+    const published = Object.entries(services).filter(([, s]) => s.ports?.length);
+    const port = services.nginx?.environment?.NGINX_TLS ? '8443:443' : '8080:80';
+    expect(published.map(([n, s]) => [n, s.ports])).toEqual([['nginx', [port]]]);
   });
 
   it('pins every image to a release, never latest', () => {
     // PostgreSQL numbers its releases major.minor.
     for (const [service, spec] of Object.entries(composeFile(name).services)) {
-      if (spec.image) expect(spec.image, service).toMatch(/^[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
+      if (spec.image) expect(spec.image, service).toMatch(/^([a-z]+\/)?[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
     }
   });
 

@@ -48,4 +48,12 @@ describe('Device', () => {
     await phone.get('/?set=lab_sid%3D%3B%20Expires%3DThu%2C%2001%20Jan%201970%2000%3A00%3A00%20GMT');
     expect((await phone.get('/')).body).toMatchObject({ cookie: 'other=1' });
   });
+
+  it('keeps a Secure cookie for https only, as a browser does: over http it is not sent', async () => {
+    const url = await echoServer();
+    const phone = device('phone', url);
+    await phone.get('/?set=lab_sid%3Dabc%3B%20Path%3D%2F%3B%20Secure&set=other%3D1');
+    expect(phone.cookie('lab_sid')).toBe('abc');
+    expect((await phone.get('/')).body).toMatchObject({ cookie: 'other=1' });
+  });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
 import { localEnvironment, rewriteAddresses } from '../../runner/local/address-map.ts';
 import { startOrder } from '../../runner/local/backend.ts';
-import { localPath } from '../../runner/local/from-compose.ts';
+import { localPath, localPaths, localService } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
 import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, TopologyError } from '../../runner/topology.ts';
 
@@ -29,7 +29,8 @@ describe('the compose topologies, as the local backend reads them', () => {
       expect(node.environment).toMatchObject({ NODE_NAME: node.name, SESSION_STORE: store, PORT: '3000' });
       expect(node.containerPort).toBe(3000);
     }
-    const kinds = topology.services.map((s) => s.kind).sort();
+    // A one-shot openssl service makes the certificate of a balancer that terminates TLS.
+    const kinds = topology.services.map((s) => s.kind).filter((k) => k !== 'openssl').sort();
     // Login needs PostgreSQL, whatever the session store.
     const database = nodes[0]!.environment.DATABASE_URL !== undefined ? ['postgres'] : [];
     const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...new Set([...(store === 'redis' || store === 'postgres' ? [store] : []), ...database])].sort();
@@ -37,7 +38,7 @@ describe('the compose topologies, as the local backend reads them', () => {
     const nginx = topology.services.find((s) => s.kind === 'nginx')!;
     // Each node once, with or without nginx's per-server settings (max_fails=… fail_timeout=…).
     expect(nginx.environment.NGINX_UPSTREAM_SERVERS!.split(';').filter((s) => s.trim()).map((s) => s.trim().split(/\s+/)[1])).toEqual(nodes.map((n) => `${n.name}:3000`));
-    expect(nginx.dependsOn).toEqual(nodes.map((n) => n.name));
+    expect(nginx.dependsOn.filter((d) => d !== 'certificate')).toEqual(nodes.map((n) => n.name));
   });
 
   it('gives each file-store node a volume of its own', () => {
@@ -70,7 +71,7 @@ describe('the compose topologies, as the local backend reads them', () => {
   });
 
   it('starts stores before nodes and nodes before nginx', () => {
-    expect(startOrder(loadTopology('redis-2'))).toEqual([['redis'], ['server_1', 'server_2'], ['nginx']]);
+    expect(startOrder(loadTopology('redis-2'))).toEqual([['redis', 'postgres'], ['server_1', 'server_2'], ['nginx']]);
   });
 
   it('reads compose’s $$ as a literal $, as compose hands it to the container', () => {
@@ -84,7 +85,7 @@ describe('the compose topologies, as the local backend reads them', () => {
 
   it('refuses what it cannot run, naming the service', () => {
     const text = 'services:\n  db:\n    image: mysql:8\n';
-    expect(() => parseTopology('x', '/x.yml', text)).toThrow(new TopologyError('service db: the local backend runs the app (build) and the nginx, redis and postgres images, not "mysql:8"'));
+    expect(() => parseTopology('x', '/x.yml', text)).toThrow(new TopologyError('service db: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "mysql:8"'));
     expect(() => loadTopology('nope')).toThrow(/unknown topology "nope"; known: cookie-2, file-1/);
   });
 });
@@ -96,13 +97,17 @@ describe('the nginx template', () => {
     );
   });
 
-  it.each(listTopologies())('rendered for %s passes nginx -t, with the upstreams as loopback', (name) => {
+  it.each(listTopologies())('rendered for %s passes nginx -t, with the upstreams as loopback', async (name) => {
     const topology = loadTopology(name);
     const ports = new Map(topology.services.map((s, i) => [s.name, 40000 + i]));
     const nginx = topology.services.find((s) => s.kind === 'nginx')!;
     const dir = mkdtempSync(join(tmpdir(), 'session-lab-nginx-t-'));
     try {
-      writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(localEnvironment(nginx, topology, ports)));
+      // The certificate a TLS balancer loads, made by the topology's own openssl service.
+      const context = { topology, ports, runDir: dir, output: () => () => {} };
+      for (const spec of topology.services.filter((s) => s.kind === 'openssl')) await localService(spec, context).server.start();
+      const environment = Object.fromEntries(Object.entries(localEnvironment(nginx, topology, ports)).map(([k, v]) => [k, localPaths(nginx, v, dir)]));
+      writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(environment));
       writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid; error_log stderr; events {} http { include ${dir}/shop.conf; }\n`);
       // The access log is /dev/stdout, which nginx reopens by path: give it a file, not a socket.
       const stdout = openSync(join(dir, 'stdout'), 'w');

@@ -6,10 +6,12 @@ import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.
 import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
 
 /**
- * The fault is the first one on the store; "back" is the last fault's end. writes-lost: some
- * device's first cart after the store was back lacked acknowledged adds; sessions-lost says how
- * many devices found their session gone. no-write-lost: every device saw all of its acknowledged
- * adds again.
+ * The fault is the first one on the store; "back" is the last fault's end. Devices are anonymous
+ * (their cart lives in the session) or logged in (their answers name a user: the cart lives with
+ * the user in the database). logged-in-writes-lost: a logged-in device's first cart after the
+ * store was back lacked acknowledged adds. writes-lost: an anonymous device's did, and no
+ * logged-in device lost anything; sessionsLost says how many devices found their session gone.
+ * no-write-lost: every device saw all of its acknowledged adds again.
  */
 export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
   const faults = history.filter((op) => op.process === enginePrincipals.nemesis && op.type === 'ok');
@@ -20,7 +22,9 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
   let lost = 0;
   let sessionsLost = 0;
   let devicesChecked = 0;
+  const loggedIn = { devices: 0, acknowledged: 0, lost: 0 };
   let first: FirstBad | undefined;
+  let firstLoggedIn: FirstBad | undefined;
   for (const device of devices) {
     const ops = history.filter((op) => op.process === device && cartActions.has(op.action));
     const before = ops.filter((op) => op.type === 'ok' && op.endedMs <= fault.startedMs);
@@ -37,9 +41,27 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
     let missing = 0;
     for (const [sku, qty] of model) missing += Math.max(0, qty - (shown.get(sku) ?? 0));
     lost += missing;
-    if (missing > 0 && (!first || after.index < first.index)) first = firstBad(after, `the ${adds.length} adds acknowledged before ${fault.request}`, `${after.sessionState}, ${formatCart(after.cart)}`);
+    if (after.user !== undefined) {
+      loggedIn.devices++;
+      loggedIn.acknowledged += adds.length;
+      loggedIn.lost += missing;
+    }
+    if (missing === 0) continue;
+    const bad = firstBad(after, `the ${adds.length} adds acknowledged before ${fault.request}`, `${after.sessionState}, ${formatCart(after.cart)}`);
+    if (!first || bad.index < first.index) first = bad;
+    if (after.user !== undefined && (!firstLoggedIn || bad.index < firstLoggedIn.index)) firstLoggedIn = bad;
   }
-  const metrics = { fault: `${fault.request} … ${back.request}`, devices: devicesChecked, acknowledgedBeforeFault: acknowledged, lost, sessionsLost };
+  const metrics = {
+    fault: `${fault.request} … ${back.request}`,
+    devices: devicesChecked,
+    acknowledgedBeforeFault: acknowledged,
+    lost,
+    sessionsLost,
+    loggedInDevices: loggedIn.devices,
+    loggedInAcknowledged: loggedIn.acknowledged,
+    loggedInLost: loggedIn.lost,
+  };
   if (devicesChecked === 0) return { observed: 'inconclusive', metrics };
+  if (loggedIn.lost > 0) return { observed: 'logged-in-writes-lost', metrics, firstBad: firstLoggedIn };
   return lost > 0 ? { observed: 'writes-lost', metrics, firstBad: first } : { observed: 'no-write-lost', metrics };
 }

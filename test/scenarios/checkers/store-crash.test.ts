@@ -28,4 +28,24 @@ describe('storeCrashVerdict', () => {
     const ops = history(...before, kill, add('tea', 'server_1', [], { ...at(150, 160), type: 'info', status: 503, cart: undefined }), start, add('jam', 'server_1', [['apple', 1], ['bread', 1], ['jam', 1]], at(310, 320)));
     expect(storeCrashVerdict(ops).observed).toBe('no-write-lost');
   });
+
+  describe('with a logged-in device beside an anonymous one', () => {
+    const user = { process: 'phone', user: 'ann' } as const;
+    const phoneBefore = [add('fig', 'server_2', [['fig', 1]], { ...at(20, 25), ...user }), add('kiwi', 'server_1', [['fig', 1], ['kiwi', 1]], { ...at(30, 35), ...user })];
+    const laptopLost = add('tea', 'server_1', [['tea', 1]], { ...at(310, 320), sessionState: 'lost' });
+
+    it('says writes-lost when only the anonymous device lost its adds, and counts the logged-in one apart', () => {
+      const ops = history(...before, ...phoneBefore, kill, start, laptopLost, add('jam', 'server_2', [['fig', 1], ['kiwi', 1], ['jam', 1]], { ...at(330, 340), ...user, sessionState: 'lost' }));
+      const verdict = storeCrashVerdict(ops);
+      expect(verdict.observed).toBe('writes-lost');
+      expect(verdict.metrics).toMatchObject({ lost: 2, loggedInDevices: 1, loggedInAcknowledged: 2, loggedInLost: 0 });
+    });
+
+    it('says logged-in-writes-lost, pointing at the logged-in device, when a logged-in cart lost adds', () => {
+      const phoneLost = add('jam', 'server_2', [['jam', 1]], { ...at(330, 340), ...user });
+      const verdict = storeCrashVerdict(history(...before, ...phoneBefore, kill, start, laptopLost, phoneLost));
+      expect(verdict.observed).toBe('logged-in-writes-lost');
+      expect(verdict.firstBad).toMatchObject({ process: 'phone', index: 7 });
+    });
+  });
 });
