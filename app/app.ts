@@ -13,7 +13,8 @@ import { debugRoutes } from './routes/debug.ts';
 import { healthzRoutes } from './routes/healthz.ts';
 import { pageRoutes } from './routes/page.ts';
 import { sessionRoutes } from './routes/session.ts';
-import { createSessionMiddleware, markSessionState, persistNewSession, readSessionCookie, resignOldCookie } from './session.ts';
+import { decideExtension, sendExtendedCookie } from './lazy-touch.ts';
+import { createSessionMiddleware, markSessionState, persistNewSession, readSessionCookie } from './session.ts';
 import type { OpenedStore } from './stores/index.ts';
 
 export const bodyLimitBytes = 16 * 1024;
@@ -33,7 +34,7 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   const probe = express.Router().use(probeSession);
   app.use(healthzRoutes(config, opened, probe, log), debugRoutes(config, opened, probe));
 
-  app.use(sessionCookie, createSessionMiddleware(config, opened, false), markSessionState, resignOldCookie(config), persistNewSession);
+  app.use(sessionCookie, sendExtendedCookie(config), createSessionMiddleware(config, opened, false), markSessionState, decideExtension(config), persistNewSession);
   // The page shows a stale login as a notice; every other route refuses it with 401.
   const cartOf = requestCarts(config.cartMode, opened.carts);
   app.use(pageRoutes(config, cartOf, auth, auth ? authenticate(config, auth, true) : undefined));

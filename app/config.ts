@@ -20,6 +20,11 @@ export interface Config {
   /** First one signs new cookies; every one verifies (rotation). */
   sessionSecrets: string[];
   sessionTtlSeconds: number;
+  /**
+   * Lazy touch: a read extends the session (in the store and in the cookie) only when at least
+   * this long passed since it was last extended; 0 extends it on every request.
+   */
+  sessionTouchAfterSeconds: number;
   sessionFileDir: string;
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
@@ -152,15 +157,30 @@ function parseCookieSecure(env: Env): boolean | 'auto' {
   }
 }
 
+/**
+ * Default: 60 s, or a tenth of the TTL when that is shorter, so a session ends at most 10 % early
+ * (it expires TTL after its last extension, which may be that long before its last request).
+ */
+function parseTouchAfter(env: Env, ttlSeconds: number): number {
+  const fallback = Math.min(60, Math.floor(ttlSeconds / 10));
+  const touchAfter = parseInteger(env, 'SESSION_TOUCH_AFTER_SECONDS', fallback, 0, 365 * 24 * 3600);
+  if (touchAfter >= ttlSeconds) {
+    throw new ConfigError(`SESSION_TOUCH_AFTER_SECONDS must be less than SESSION_TTL_SECONDS (${ttlSeconds}), or every session would expire while in use (got "${touchAfter}")`);
+  }
+  return touchAfter;
+}
+
 /** Reads the node's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionStore = parseOneOf(env, 'SESSION_STORE', storeKinds, 'memory');
+  const sessionTtlSeconds = parseInteger(env, 'SESSION_TTL_SECONDS', 3600, 1, 365 * 24 * 3600);
   const config: Config = {
     nodeName: parseNodeName(env),
     port: parseInteger(env, 'PORT', 3000, 0, 65535),
     sessionStore,
     sessionSecrets: parseSecrets(env),
-    sessionTtlSeconds: parseInteger(env, 'SESSION_TTL_SECONDS', 3600, 1, 365 * 24 * 3600),
+    sessionTtlSeconds,
+    sessionTouchAfterSeconds: parseTouchAfter(env, sessionTtlSeconds),
     sessionFileDir: read(env, 'SESSION_FILE_DIR') ?? '.sessions',
     redisUrl: parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' ? 'redis' : undefined),
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),

@@ -26,19 +26,29 @@ export interface SealedSession {
 type Callback = (err?: unknown) => void;
 
 /**
- * Iron wants passwords of 32 characters or more: each secret is stretched by SHA-256. The first
- * secret seals (iron seals with the highest id), every one opens.
+ * A secret's password id in a seal: derived from the secret itself, not from its place in
+ * SESSION_SECRET, so that a seal made under "new,old" still opens under "new" alone.
  */
+function passwordId(secret: string): string {
+  return String(Number.parseInt(createHash('sha256').update(`id:${secret}`).digest('hex').slice(0, 8), 16));
+}
+
+/** Iron wants passwords of 32 characters or more: each secret is stretched by SHA-256. Every secret opens. */
 function passwordsOf(secrets: readonly string[]): Record<string, string> {
-  return Object.fromEntries(secrets.map((secret, i) => [String(secrets.length - i), createHash('sha256').update(secret).digest('hex')]));
+  return Object.fromEntries(secrets.map((secret) => [passwordId(secret), createHash('sha256').update(secret).digest('hex')]));
+}
+
+/** The first secret alone seals (iron seals with the highest id of the map it is given). */
+function sealingPasswordOf(secrets: readonly string[]): Record<string, string> {
+  return passwordsOf(secrets.slice(0, 1));
 }
 
 /**
  * The Set-Cookie line that carries the sealed session, refused (400) when it is larger than a
  * browser keeps, measured as RFC 6265 counts a cookie: name, value and attributes.
  */
-export async function sessionCookieLine(config: Readonly<Config>, secure: boolean, session: SealedSession, passwords = passwordsOf(config.sessionSecrets)): Promise<string> {
-  const sealed = await sealData(session, { password: passwords, ttl: config.sessionTtlSeconds });
+export async function sessionCookieLine(config: Readonly<Config>, secure: boolean, session: SealedSession, sealingPassword = sealingPasswordOf(config.sessionSecrets)): Promise<string> {
+  const sealed = await sealData(session, { password: sealingPassword, ttl: config.sessionTtlSeconds });
   const line = serialize(sessionCookieName, sealed, {
     httpOnly: true,
     sameSite: 'lax',
@@ -60,7 +70,7 @@ class CookieSession {
     private readonly req: Request,
     private readonly res: Response,
     private readonly config: Readonly<Config>,
-    private readonly passwords: Record<string, string>,
+    private readonly sealingPassword: Record<string, string>,
     private readonly writable: boolean,
     private id: string,
   ) {}
@@ -84,13 +94,32 @@ class CookieSession {
     return this;
   }
 
+  /** Sealed again on a read: the session's expiry moves (lazy touch, see sealExpiresMs). */
+  extend(): Promise<void> {
+    return this.seal();
+  }
+
   private async seal(): Promise<void> {
     if (!this.writable) return;
     const secure = this.config.cookieSecure === 'auto' ? this.req.secure : this.config.cookieSecure;
-    const line = await sessionCookieLine(this.config, secure, { id: this.id, ...(this.cart ? { cart: this.cart } : {}) }, this.passwords);
+    const line = await sessionCookieLine(this.config, secure, { id: this.id, ...(this.cart ? { cart: this.cart } : {}) }, this.sealingPassword);
     const others = ([this.res.getHeader('set-cookie') ?? []].flat() as string[]).filter((c) => !c.startsWith(`${sessionCookieName}=`));
     this.res.setHeader('set-cookie', [...others, line]);
   }
+}
+
+/**
+ * When a seal was made, from the seal itself: iron writes its expiry (ms) as the sixth
+ * `*`-separated field and the id of the password that sealed it as the second, both covered by
+ * its HMAC; iron-session appends `~<version>`. A seal this cannot read counts as made long ago.
+ */
+function sealedAtMs(sealed: string, config: Readonly<Config>): number {
+  const expiresMs = Number(sealed.split('~')[0]!.split('*')[5]);
+  return Number.isFinite(expiresMs) ? expiresMs - config.sessionTtlSeconds * 1000 : 0;
+}
+
+function sealedWithOlderSecret(sealed: string, config: Readonly<Config>): boolean {
+  return sealed.split('*')[1] !== passwordId(config.sessionSecrets[0]!);
 }
 
 function newSessionId(): string {
@@ -100,6 +129,7 @@ function newSessionId(): string {
 /** The middleware that stands where express-session stands for the other stores; probes never write a cookie. */
 export function cookieSession(config: Readonly<Config>, forProbes: boolean): RequestHandler {
   const passwords = passwordsOf(config.sessionSecrets);
+  const sealingPassword = sealingPasswordOf(config.sessionSecrets);
   return (req, res, next) => {
     void (async () => {
       let raw: string | undefined;
@@ -115,10 +145,13 @@ export function cookieSession(config: Readonly<Config>, forProbes: boolean): Req
         if (typeof data.id === 'string') opened = { id: data.id, ...(Array.isArray(data.cart) ? { cart: data.cart } : {}) };
       }
       res.locals.cookieSessionId = raw ? (opened?.id ?? rejectedCookie) : undefined;
-      const session = new CookieSession(req, res, config, passwords, !forProbes, opened?.id ?? newSessionId());
+      const session = new CookieSession(req, res, config, sealingPassword, !forProbes, opened?.id ?? newSessionId());
       if (opened?.cart) session.cart = opened.cart;
       req.session = session as unknown as Request['session'];
       req.sessionID = session.sessionId;
+      // Lazy touch: a read seals the session again (a new expiry) once SESSION_TOUCH_AFTER_SECONDS
+      // passed since it was last sealed, or at once when an older secret sealed it (a rotation).
+      if (opened && (Date.now() - sealedAtMs(raw!, config) >= config.sessionTouchAfterSeconds * 1000 || sealedWithOlderSecret(raw!, config))) await session.extend();
       next();
     })().catch(next);
   };

@@ -1,5 +1,5 @@
 import { parse as parseCookies } from 'cookie';
-import { sign, unsign } from 'cookie-signature';
+import { unsign } from 'cookie-signature';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import type { Config } from './config.ts';
@@ -134,34 +134,6 @@ export async function saveSession(req: Request): Promise<void> {
 /** A new session id with nothing in it; the old session is destroyed (and its cart with it). */
 export async function regenerateSession(req: Request): Promise<void> {
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(HttpError.storeUnavailable(err)) : resolve())));
-}
-
-/**
- * During a secret rotation a node verifies cookies signed with an older secret, but express-session
- * sends a cookie again only when the session changes: a client whose session never changes would
- * keep the old signature until the old secret is dropped, and lose its session then. So an
- * existing session's cookie not signed with the first secret is sent again, signed with it.
- */
-export function resignOldCookie(config: Readonly<Config>): RequestHandler {
-  const [first] = config.sessionSecrets;
-  // The cookie store seals with the first secret whenever it saves; its cookies are not express-session's.
-  const rotating = config.sessionSecrets.length > 1 && config.sessionStore !== 'cookie';
-  return (req, res, next) => {
-    if (rotating && res.locals.sessionState === 'existing' && req.headers.cookie) {
-      const current = `s:${sign(req.sessionID, first!)}`;
-      let sent: string | undefined;
-      try {
-        sent = parseCookies(req.headers.cookie)[sessionCookieName];
-      } catch {
-        sent = undefined;
-      }
-      if (sent !== current) {
-        const secure = config.cookieSecure === 'auto' ? req.secure : config.cookieSecure;
-        res.cookie(sessionCookieName, current, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: config.sessionTtlSeconds * 1000 });
-      }
-    }
-    next();
-  };
 }
 
 /** Shop routes store a new session before answering, for the same reason. */

@@ -7,6 +7,7 @@ import { openCookieStore } from './cookie.ts';
 import { openFileStore } from './file.ts';
 import { openMemoryStore } from './memory.ts';
 import { cartFollowsSession } from '../carts/follow-session.ts';
+import { touchOnlyWhenDue } from '../lazy-touch.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { openPostgresStore } from './postgres.ts';
 import { openRedisStore } from './redis.ts';
@@ -45,5 +46,6 @@ export async function openStore(config: Readonly<Config>, log: Log, signal?: Abo
   const open = openers[config.sessionStore];
   const opened = await retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
   if (config.cartMode === 'atomic' && opened.store && opened.carts) cartFollowsSession(opened.store, opened.carts);
+  if (opened.store) touchOnlyWhenDue(opened.store);
   return opened;
 }

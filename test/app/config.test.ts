@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       SESSION_STORE: 'postgres',
       SESSION_SECRET: 'new, old',
       SESSION_TTL_SECONDS: '60',
+      SESSION_TOUCH_AFTER_SECONDS: '30',
       SESSION_FILE_DIR: '/var/lib/sessions',
       REDIS_URL: 'redis://redis:6379',
       DATABASE_URL: 'postgres://lab:pw@postgres:5432/lab',
@@ -55,6 +56,7 @@ describe('loadConfig', () => {
       sessionStore: 'postgres',
       sessionSecrets: ['new', 'old'],
       sessionTtlSeconds: 60,
+      sessionTouchAfterSeconds: 30,
       sessionFileDir: '/var/lib/sessions',
       redisUrl: 'redis://redis:6379',
       databaseUrl: 'postgres://lab:pw@postgres:5432/lab',
@@ -65,6 +67,19 @@ describe('loadConfig', () => {
       cartMode: 'session',
       keepAliveTimeoutSeconds: 90,
     });
+  });
+
+  it('extends a session at most every 60 s by default, or every tenth of a shorter TTL', () => {
+    expect(loadConfig(base).sessionTouchAfterSeconds).toBe(60);
+    expect(loadConfig({ ...base, SESSION_TTL_SECONDS: '120' }).sessionTouchAfterSeconds).toBe(12);
+    expect(loadConfig({ ...base, SESSION_TTL_SECONDS: '5' }).sessionTouchAfterSeconds).toBe(0);
+  });
+
+  it('refuses a SESSION_TOUCH_AFTER_SECONDS that is not less than the TTL', () => {
+    expect(() => loadConfig({ ...base, SESSION_TTL_SECONDS: '60', SESSION_TOUCH_AFTER_SECONDS: '60' })).toThrow(
+      new ConfigError('SESSION_TOUCH_AFTER_SECONDS must be less than SESSION_TTL_SECONDS (60), or every session would expire while in use (got "60")'),
+    );
+    expect(() => loadConfig({ ...base, SESSION_TOUCH_AFTER_SECONDS: 'soon' })).toThrow(/SESSION_TOUCH_AFTER_SECONDS must be an integer/);
   });
 
   it('reads TRUST_PROXY as a boolean, a hop count or a list', () => {

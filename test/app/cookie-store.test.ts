@@ -29,7 +29,23 @@ describe('the cookie store', () => {
     await old.post('/cart/items', { sku: 'apple', qty: 1 });
     const rotated = (await cookieNode({ SESSION_SECRET: 'new,old' })).device();
     rotated.setCookie('lab_sid', old.cookie('lab_sid'));
+    const sealedOld = rotated.cookie('lab_sid');
     expect((await rotated.get('/cart')).sessionState).toBe('existing');
+    // Sealed again with the first secret at once, so that "old" can go.
+    expect(rotated.cookie('lab_sid')).not.toBe(sealedOld);
+    const newOnly = (await cookieNode({ SESSION_SECRET: 'new', NODE_NAME: 'server_2' })).device();
+    newOnly.setCookie('lab_sid', rotated.cookie('lab_sid'));
+    expect((await newOnly.get('/cart')).body).toEqual({ node: 'server_2', items: [{ sku: 'apple', qty: 1 }] });
+  });
+
+  it('seals a read session again only once SESSION_TOUCH_AFTER_SECONDS passed (lazy touch)', async () => {
+    const device = (await cookieNode({ SESSION_TTL_SECONDS: '60', SESSION_TOUCH_AFTER_SECONDS: '1' })).device();
+    await device.post('/cart/items', { sku: 'apple', qty: 1 });
+    expect((await device.get('/cart')).headers['set-cookie']).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const extended = await device.get('/cart');
+    expect([extended.headers['set-cookie']].flat().some((line) => line?.startsWith('lab_sid='))).toBe(true);
+    expect(extended.body).toEqual({ node: 'server_1', items: [{ sku: 'apple', qty: 1 }] });
   });
 
   it.each([
