@@ -90,6 +90,17 @@ export function answers(report: BenchReport): string[] {
     });
     if (modes.length > 0) lines.push(`- Atomic carts (the default) against the cart in the session object (CART_MODE=session), ${path} path, direct to one node: ${modes.join('; ')}.`);
   }
+  const ratioList = (of: string, against: string, path: 'read' | 'write') =>
+    ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
+      const [a, b] = [find(report, `${s} direct${of}`, path), find(report, `${s} direct${against}`, path)];
+      return a && b ? [`${s} ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}× (${a.requestsPerSecond} against ${b.requestsPerSecond} req/s)`] : [];
+    });
+  const againstPeer = ratioList('', ', plain peer', 'read');
+  if (againstPeer.length > 0) lines.push(`- The node against the plain peer (Express + express-session on the same store, touch on every read), read path of a 3-line cart: ${againstPeer.join(', ')}.`);
+  const sameTouch = ratioList(', touch on every read', ', plain peer', 'read');
+  if (sameTouch.length > 0) lines.push(`- The same with the node touching on every read too (SESSION_TOUCH_AFTER_SECONDS=0), so only the node's own work differs: ${sameTouch.join(', ')}.`);
+  const lazy = ratioList('', ', touch on every read', 'read');
+  if (lazy.length > 0) lines.push(`- Lazy touch (the default) against touch on every read, read path: ${lazy.join(', ')}.`);
   const memoryDirect = find(report, 'memory direct', 'read');
   const memoryNginx = find(report, 'memory via nginx, 1 node', 'read');
   if (memoryDirect && memoryNginx) {

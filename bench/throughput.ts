@@ -35,15 +35,17 @@ export interface CaseResult {
 }
 
 
-/** A pool of visitors, each with a session that holds a one-line cart. */
+/** A pool of visitors, each with a session that holds a three-line cart. */
 async function sessionPool(url: string, size: number): Promise<Record<string, string>[]> {
   const pool: Record<string, string>[] = [];
   const device = new Device('pool', url);
   try {
     for (let i = 0; i < size; i++) {
       device.setCookie('lab_sid', undefined);
-      const answer = await device.post('/cart/items', { sku: 'seed', qty: 1 });
-      if (answer.status !== 200) throw new Error(`creating a session at ${url} answered ${answer.status}`);
+      for (const sku of ['seed-a', 'seed-b', 'seed-c']) {
+        const answer = await device.post('/cart/items', { sku, qty: 1 });
+        if (answer.status !== 200) throw new Error(`creating a session at ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+      }
       pool.push({ cookie: device.cookieHeader! });
     }
   } finally {
@@ -70,22 +72,35 @@ async function userPool(url: string, size: number): Promise<Record<string, strin
 }
 
 /**
- * One more node beside a topology's server_1, with its environment (same store, same addresses)
- * but CART_MODE=session: the write path of both cart modes, side by side on the same store.
+ * One more process beside a topology's server_1, with its environment (same store, same
+ * addresses) and these variables changed: a node (CART_MODE=session, SESSION_TOUCH_AFTER_SECONDS=0)
+ * or, with peer, the plain Express + express-session peer on the same store.
  */
-async function startCartInSessionNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBeside(topology: LocalTopology, name: string, changes: Record<string, string>, peer = false): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const files = await makeTempDir('cart-in-session');
-  const environment = { ...topology.environment('server_1'), NODE_NAME: 'cart-in-session', PORT: String(port), CART_MODE: 'session', SESSION_FILE_DIR: files.path };
-  const node = new AppNode({ name: 'cart-in-session', port, environment, cwd: projectRoot });
-  await node.start();
-  return {
-    url: node.url,
-    stop: async () => {
-      await node.stop();
-      await files.remove();
-    },
+  const slug = name.replaceAll(' ', '-');
+  const files = await makeTempDir(slug);
+  const environment = { ...topology.environment('server_1'), NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: files.path, ...changes };
+  const url = `http://127.0.0.1:${port}`;
+  const process_ = peer
+    ? new ProcessService({
+        name: slug,
+        port,
+        launch: async () => spawnManaged(slug, process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'peer-server.ts')], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...environment } }),
+        ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
+      })
+    : new AppNode({ name: slug, port, environment, cwd: projectRoot });
+  const stop = async () => {
+    await process_.stop();
+    await files.remove();
   };
+  try {
+    await process_.start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, stop };
 }
 
 /**
@@ -95,16 +110,15 @@ async function startCartInSessionNode(topology: LocalTopology): Promise<{ url: s
 async function startAofAlwaysNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await makeTempDir('redis-aof-always');
   const redis = new RedisServer({ name: 'redis-aof-always', port: await freePort(), dir: dir.path, persistence: ['--appendonly', 'yes', '--appendfsync', 'always'] });
-  const port = await freePort();
-  const node = new AppNode({ name: 'aof-always', port, environment: { ...topology.environment('server_1'), NODE_NAME: 'aof-always', PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redis.port}` }, cwd: projectRoot });
+  let node: { url: string; stop(): Promise<void> } | undefined;
   const stop = async () => {
-    await node.stop();
+    await node?.stop();
     await redis.stop();
     await dir.remove();
   };
   try {
     await redis.start();
-    await node.start();
+    node = await startBeside(topology, 'aof always', { REDIS_URL: `redis://127.0.0.1:${redis.port}` });
   } catch (err) {
     await stop();
     throw err;
@@ -166,9 +180,14 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
       // The cookie store has no other mode: its cart is always in the (sealed) session.
       if (store === 'cookie' || store.startsWith('redis (')) continue;
-      const inSession = await startCartInSessionNode(running);
-      extraNodes.push(inSession);
-      targets.push({ name: `${store} direct, cart in session`, url: inSession.url, identities: await sessionPool(inSession.url, settings.sessionPool) });
+      const beside = async (name: string, changes: Record<string, string>, peer = false) => {
+        const started = await startBeside(running, name, changes, peer);
+        extraNodes.push(started);
+        targets.push({ name: `${store} direct, ${name}`, url: started.url, identities: await sessionPool(started.url, settings.sessionPool) });
+      };
+      await beside('cart in session', { CART_MODE: 'session' });
+      await beside('touch on every read', { SESSION_TOUCH_AFTER_SECONDS: '0' });
+      await beside('plain peer', {}, true);
     }
     const aofAlways = await startAofAlwaysNode(topologies['redis-2-aof']!);
     extraNodes.push(aofAlways);

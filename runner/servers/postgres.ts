@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { chown, mkdir, readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { findBinary } from '../binaries.ts';
 import { spawnManaged, spawned } from '../processes.ts';
+import { makeTempDir } from '../temp-dir.ts';
 import { ProcessService } from './process-service.ts';
 
 export interface PostgresServerOptions {
@@ -31,21 +34,52 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** initdb on an empty data directory; true when it ran. */
+async function initdb(dataDir: string, superuser: string, user: { uid: number; gid: number } | undefined, cwd: string | undefined): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (user) await chown(dataDir, user.uid, user.gid);
+  let said = '';
+  const run = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', superuser, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
+    ...user,
+    cwd,
+    output: (chunk) => (said += chunk.toString()),
+  });
+  await spawned(run);
+  const code = await run.exited;
+  if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${said.trim().split('\n').at(-1)}`);
+}
+
+/**
+ * initdb takes about two seconds; copying its result a tenth of that. So it runs once per process
+ * and superuser, into a template removed when the process exits, and each new cluster is a copy
+ * (cp -a keeps the postgres user's ownership and the 0700 modes).
+ */
+const templates = new Map<string, Promise<string>>();
+
+function template(superuser: string, user: { uid: number; gid: number } | undefined): Promise<string> {
+  let made = templates.get(superuser);
+  if (!made) {
+    made = (async () => {
+      const dir = await makeTempDir('postgres-template');
+      process.once('exit', () => rmSync(dir.path, { recursive: true, force: true }));
+      const dataDir = `${dir.path}/data`;
+      await initdb(dataDir, superuser, user, dir.path);
+      return dataDir;
+    })();
+    // A failed initdb is not kept: the next start tries again and reports its own error.
+    made.catch(() => templates.delete(superuser));
+    templates.set(superuser, made);
+  }
+  return made;
+}
+
+/** A new cluster in an empty data directory, copied from the template; true when it was made. */
 async function initIfNeeded(options: PostgresServerOptions, user: { uid: number; gid: number } | undefined): Promise<boolean> {
   const { dataDir } = options;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if ((await readdir(dataDir)).length > 0) return false;
+  const source = await template(options.user ?? 'postgres', user);
+  await promisify(execFile)('cp', ['-a', `${source}/.`, dataDir]);
   if (user) await chown(dataDir, user.uid, user.gid);
-  let said = '';
-  const initdb = spawnManaged('initdb', findBinary('initdb'), ['-D', dataDir, '-U', options.user ?? 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], {
-    ...user,
-    cwd: options.cwd,
-    output: (chunk) => (said += chunk.toString()),
-  });
-  await spawned(initdb);
-  const code = await initdb.exited;
-  if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${said.trim().split('\n').at(-1)}`);
   return true;
 }
 
