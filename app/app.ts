@@ -29,7 +29,7 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
 
   app.use(servedBy(config), requestLog(config, log));
 
-  const sessionCookie = readSessionCookie(config);
+  const sessionCookie = readSessionCookie();
   const probeSession = [sessionCookie, createSessionMiddleware(config, opened, true), markSessionState];
   const probe = express.Router().use(probeSession);
   app.use(healthzRoutes(config, opened, probe, log), debugRoutes(config, opened, probe));

@@ -82,6 +82,8 @@ function setsSessionCookie(res: Response): boolean {
 export function sendExtendedCookie(config: Readonly<Config>): RequestHandler {
   const [first] = config.sessionSecrets;
   return (req, res, next) => {
+    // Only a session that came with the request can be extended.
+    if (!req.headers.cookie?.includes(`${sessionCookieName}=`)) return next();
     onHeaders(res, () => {
       if (!res.locals.extendSession || !req.session || setsSessionCookie(res)) return;
       const secure = config.cookieSecure === 'auto' ? req.secure : config.cookieSecure;

@@ -1,5 +1,4 @@
 import { parse as parseCookies } from 'cookie';
-import { unsign } from 'cookie-signature';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session, { type Store } from 'express-session';
 import type { Config } from './config.ts';
@@ -12,19 +11,21 @@ import { sessionCookieName, sessionStateHeader, type SessionState } from './cont
 
 declare module 'express-serve-static-core' {
   interface Locals {
-    /** The session id from a validly signed cookie, read before the store is asked. */
+    /** The session id the cookie claims (see claimedSessionId), read before the store is asked. */
     cookieSessionId?: string;
     sessionState?: SessionState;
   }
 }
 
 /**
- * What the `lab_sid` cookie says, as express-session reads it: the id when some secret verifies
- * its signature, rejectedCookie when a cookie came that none verifies (another node's secret,
- * tampered, garbage), undefined when none came.
+ * The session id the `lab_sid` cookie claims (`s:<id>.<signature>`), without checking the
+ * signature: express-session checks it, and keeps the claimed id as req.sessionID only when some
+ * secret verifies it and the store has the session; otherwise it makes a new random id. So the
+ * claim equals req.sessionID exactly when the session continues, and one HMAC per request is
+ * enough. rejectedCookie when a cookie came that claims nothing readable; undefined when none came.
  */
-export function signedSessionId(cookieHeader: string | undefined, secrets: readonly string[]): string | undefined {
-  if (!cookieHeader) return undefined;
+export function claimedSessionId(cookieHeader: string | undefined): string | undefined {
+  if (!cookieHeader?.includes(`${sessionCookieName}=`)) return undefined;
   let value: string | undefined;
   try {
     value = parseCookies(cookieHeader)[sessionCookieName];
@@ -32,13 +33,8 @@ export function signedSessionId(cookieHeader: string | undefined, secrets: reado
     return undefined;
   }
   if (value === undefined) return undefined;
-  if (value.startsWith('s:')) {
-    for (const secret of secrets) {
-      const id = unsign(value.slice(2), secret);
-      if (id !== false) return id;
-    }
-  }
-  return rejectedCookie;
+  const dot = value.lastIndexOf('.');
+  return value.startsWith('s:') && dot > 2 ? value.slice(2, dot) : rejectedCookie;
 }
 
 /**
@@ -105,10 +101,10 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
   };
 }
 
-/** Reads the signed cookie before express-session replaces a lost id with a new one. */
-export function readSessionCookie(config: Readonly<Config>): RequestHandler {
+/** Reads the cookie's claim before express-session replaces a lost id with a new one. */
+export function readSessionCookie(): RequestHandler {
   return (req, res, next) => {
-    res.locals.cookieSessionId = signedSessionId(req.headers.cookie, config.sessionSecrets);
+    res.locals.cookieSessionId = claimedSessionId(req.headers.cookie);
     res.locals.sessionState = 'unknown';
     res.setHeader(sessionStateHeader, 'unknown');
     next();
