@@ -1,21 +1,19 @@
-// A shop node as a process of its own: `node --import tsx app/server.ts`, the same entry point as
-// npm start and the Docker image, ready when /healthz answers 200 (its store answers too).
+// A shop node as a process of its own: app/server.ts, the same entry point as npm start and the
+// Docker image, compiled once (app-build.ts), ready when /healthz answers 200 (its store answers too).
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { runCertificate } from '../http-client.ts';
 import { spawnManaged } from '../processes.ts';
-import { projectRoot } from '../topology.ts';
+import { appEntryPoint } from './app-build.ts';
 import { ProcessService } from './process-service.ts';
 
-const appEntry = join(projectRoot, 'app', 'server.ts');
 
 export interface AppNodeOptions {
   name: string;
   port: number;
   /** The node's variables (PORT included); PATH is added. */
   environment: Record<string, string>;
-  /** Its working directory: inside the project, where tsx can be found. */
+  /** Its working directory (the lab gives each service its own, in the run directory). */
   cwd: string;
   output?: (chunk: Buffer) => void;
 }
@@ -38,7 +36,7 @@ export class AppNode extends ProcessService {
       launch: async (changed) => {
         await mkdir(cwd, { recursive: true });
         // --expose-gc lets /debug/memory measure a settled heap.
-        return spawnManaged(name, process.execPath, ['--expose-gc', '--import', 'tsx', appEntry], {
+        return spawnManaged(name, process.execPath, ['--expose-gc', await appEntryPoint()], {
           cwd,
           env: { PATH: process.env.PATH ?? '', ...environment, ...changed },
           output,
