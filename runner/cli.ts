@@ -68,21 +68,57 @@ function pickScenarios(scenarios: readonly Scenario[], names: string[]): Scenari
   });
 }
 
-/** Ctrl-C and SIGTERM tear the topology down before exiting; a second signal stops waiting. */
-function onSignals(getRunning: () => RunningTopology | undefined): void {
+/** Ctrl-C and SIGTERM tear the topologies down before exiting; a second signal stops waiting. */
+function onSignals(getRunning: () => (RunningTopology | Promise<RunningTopology> | undefined)[]): void {
   let stopping = false;
   const stop = (code: number) => {
     if (stopping) process.exit(code);
     stopping = true;
     process.stderr.write('\nstopping every service…\n');
     void (async () => {
-      await getRunning()?.down().catch(() => {});
+      await Promise.all(getRunning().map(async (running) => (await running)?.down().catch(() => {})));
       await stopAllManaged();
       process.exit(code);
     })();
   };
   process.on('SIGINT', () => stop(130));
   process.on('SIGTERM', () => stop(143));
+}
+
+/**
+ * Starts each scenario's topology, and, once it is up, the next scenario's in the background: a
+ * run of many scenarios then rarely waits for a start-up. Only locally, where each topology has
+ * ports and a run directory of its own (under compose every topology publishes nginx on 8080).
+ */
+class TopologyStarter {
+  private early: { index: number; running: Promise<RunningTopology> } | undefined;
+
+  constructor(
+    private readonly start: StartTopology,
+    private readonly chosen: readonly Scenario[],
+    private readonly ahead: boolean,
+  ) {}
+
+  /** The topology started ahead and not yet taken (to tear down on Ctrl-C). */
+  get pending(): Promise<RunningTopology> | undefined {
+    return this.early?.running;
+  }
+
+  for(index: number): StartTopology {
+    return async (topology) => {
+      const early = this.early?.index === index ? this.early.running : undefined;
+      this.early = undefined;
+      const running = await (early ?? this.start(topology));
+      const next = this.chosen[index + 1];
+      if (this.ahead && next) {
+        const started = this.start(loadTopology(next.topology));
+        // Its failure is reported by its own scenario, when that one takes it.
+        started.catch(() => {});
+        this.early = { index: index + 1, running: started };
+      }
+      return running;
+    };
+  }
 }
 
 function list(scenarios: readonly Scenario[]): void {
@@ -102,14 +138,15 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   if (backend === 'compose') await checkCompose();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
-  onSignals(() => running);
+  const starter = new TopologyStarter(start, chosen, backend === 'local');
+  onSignals(() => [running, starter.pending]);
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
-  for (const scenario of chosen) {
+  for (const [index, scenario] of chosen.entries()) {
     console.log(`\n▶ ${scenario.name} (${scenario.topology}): ${scenario.summary}`);
     const printer = opPrinter((line) => console.log(line));
     const result = await runScenario(scenario, {
-      start,
+      start: starter.for(index),
       onOp: printer.onOp,
       onRunning: (r) => {
         running = r;
@@ -146,7 +183,7 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   if (backend === 'compose') await checkCompose();
   // A signal during start-up finds no topology yet; stopAllManaged then stops what has started.
   const up: { running?: RunningTopology } = {};
-  onSignals(() => up.running);
+  onSignals(() => [up.running]);
   const running = (up.running = await start(topology));
   console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
   console.log(`Logs and data: ${relative(projectRoot, running.runDir)}`);

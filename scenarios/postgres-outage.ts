@@ -14,11 +14,11 @@ export const postgresOutage: Scenario<ShopOp> = {
   run: (lab) =>
     writeUnderFaults(lab, {
       devices: 8,
-      durationMs: 6000,
+      durationMs: 5500,
       maxDurationMs: 10_000,
       faults: [
-        { atMs: 1000, fault: 'stop', service: 'postgres' },
-        { atMs: 4000, fault: 'start', service: 'postgres' },
+        { atMs: 500, fault: 'stop', service: 'postgres' },
+        { atMs: 3500, fault: 'start', service: 'postgres' },
       ],
     }),
   check: outageVerdict,

@@ -6,19 +6,19 @@ import { writeUnderFaults, type LoadPlan } from './shop/load.ts';
 // kill -9 of Redis under continuous writes, started again a moment later.
 const crashPlan: LoadPlan = {
   devices: 8,
-  durationMs: 9000,
-  maxDurationMs: 12_000,
+  durationMs: 4500,
+  maxDurationMs: 8000,
   faults: [
-    { atMs: 7000, fault: 'kill', service: 'redis' },
-    { atMs: 7500, fault: 'start', service: 'redis' },
+    { atMs: 3000, fault: 'kill', service: 'redis' },
+    { atMs: 3500, fault: 'start', service: 'redis' },
   ],
 };
 
-// RDB snapshots only (save 5 1): a killed Redis comes back with its last snapshot, and every write
+// RDB snapshots only (save 2 1): a killed Redis comes back with its last snapshot, and every write
 // acknowledged since then is gone.
 export const redisCrashRdb: Scenario<ShopOp> = {
   name: 'redis-crash-rdb',
-  summary: 'redis-2-rdb (snapshots every 5 s): kill -9 of Redis under writes loses every acknowledged write since the last snapshot.',
+  summary: 'redis-2-rdb (snapshots every 2 s): kill -9 of Redis under writes loses every acknowledged write since the last snapshot.',
   topology: 'redis-2-rdb',
   expected: 'writes-lost',
   run: (lab) => writeUnderFaults(lab, crashPlan),

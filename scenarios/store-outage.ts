@@ -15,11 +15,11 @@ export const storeOutage: Scenario<ShopOp> = {
   run: (lab) =>
     writeUnderFaults(lab, {
       devices: 8,
-      durationMs: 5500,
+      durationMs: 5000,
       maxDurationMs: 8000,
       faults: [
-        { atMs: 1000, fault: 'pause', service: 'redis' },
-        { atMs: 4000, fault: 'resume', service: 'redis' },
+        { atMs: 500, fault: 'pause', service: 'redis' },
+        { atMs: 3500, fault: 'resume', service: 'redis' },
       ],
     }),
   check: outageVerdict,

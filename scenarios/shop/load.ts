@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultName } from '../../runner/faults/index.ts';
 import type { Lab } from '../../runner/lab.ts';
+import { appServices } from '../../runner/topology.ts';
 import { shopDevice } from './device.ts';
 
 export interface LoadPlan {
@@ -11,9 +12,9 @@ export interface LoadPlan {
   /** How many of them sign up (and so are logged in) before writing: their cart lives with the user. */
   loggedIn?: number;
   /**
-   * How long the devices write at least, in ms from the start of the load; then on until a
-   * request after the last fault was answered by that fault's service (nginx tries a failed node
-   * again only after its fail_timeout), for at most maxDurationMs.
+   * How long the devices write at least, in ms from the start of the load; then on until the last
+   * fault's service is back: a node once it answered a request (nginx tries a failed node again
+   * only after its fail_timeout), a store once a request succeeded; for at most maxDurationMs.
    */
   durationMs: number;
   maxDurationMs: number;
@@ -29,6 +30,8 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
   }
   const startedAt = performance.now();
   const last = plan.faults.at(-1);
+  // A node is back when it answers a request; a store, when a request that needs it succeeds.
+  const lastIsNode = appServices(lab.running.topology).some((s) => s.name === last?.service);
   let faultsDone = false;
   let lastServiceBack = last === undefined;
   const goOn = () => {
@@ -39,7 +42,7 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
     // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
     for (let n = 0; goOn(); n++) {
       const op = await device.add(`item-${n % 40}`);
-      if (faultsDone && op.servedBy === last?.service) lastServiceBack = true;
+      if (faultsDone && (last?.service === op.servedBy || (!lastIsNode && op.type === 'ok'))) lastServiceBack = true;
     }
     await device.viewCart();
   };
