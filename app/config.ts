@@ -27,6 +27,16 @@ export interface Config {
   sessionTouchAfterSeconds: number;
   sessionFileDir: string;
   redisUrl: string | undefined;
+  /** Sentinels to ask for the current primary (REDIS_SENTINELS), instead of redisUrl. */
+  redisSentinels: { host: string; port: number }[] | undefined;
+  /** The primary's name the sentinels monitor (REDIS_MASTER_NAME). */
+  redisMasterName: string | undefined;
+  /**
+   * How many replicas must have a session or cart write before it is answered (Redis WAIT); a write
+   * they do not confirm within redisWaitTimeoutMs answers 503. 0: answered at once (asynchronous).
+   */
+  redisWaitReplicas: number;
+  redisWaitTimeoutMs: number;
   databaseUrl: string | undefined;
   trustProxy: TrustProxy;
   cookieSecure: boolean | 'auto';
@@ -170,6 +180,30 @@ function parseTouchAfter(env: Env, ttlSeconds: number): number {
   return touchAfter;
 }
 
+function parseSentinels(env: Env): { host: string; port: number }[] | undefined {
+  const raw = read(env, 'REDIS_SENTINELS');
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((entry) => {
+    const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry.trim());
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
+      throw new ConfigError(`REDIS_SENTINELS must be host:port,host:port,… (got "${raw}")`);
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+  });
+}
+
+/** Redis comes from REDIS_URL, or from REDIS_SENTINELS with REDIS_MASTER_NAME; never both. */
+function parseRedisTarget(env: Env, sessionStore: StoreKind): Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisMasterName'> {
+  const redisSentinels = parseSentinels(env);
+  const redisMasterName = read(env, 'REDIS_MASTER_NAME');
+  if (redisSentinels && read(env, 'REDIS_URL') !== undefined) throw new ConfigError('REDIS_URL and REDIS_SENTINELS exclude each other: a node asks the sentinels for the primary, or connects to one URL');
+  if (redisSentinels && redisMasterName === undefined) throw new ConfigError('REDIS_MASTER_NAME is required with REDIS_SENTINELS (the name the sentinels monitor)');
+  if (redisMasterName !== undefined && !redisSentinels) throw new ConfigError('REDIS_MASTER_NAME needs REDIS_SENTINELS');
+  if (redisMasterName !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(redisMasterName)) throw new ConfigError(`REDIS_MASTER_NAME must be 1–64 letters, digits, ".", "_" or "-" (got "${redisMasterName}")`);
+  const redisUrl = parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' && !redisSentinels ? 'redis' : undefined);
+  return { redisUrl, redisSentinels, redisMasterName };
+}
+
 /** Reads the node's configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionStore = parseOneOf(env, 'SESSION_STORE', storeKinds, 'memory');
@@ -182,7 +216,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTtlSeconds,
     sessionTouchAfterSeconds: parseTouchAfter(env, sessionTtlSeconds),
     sessionFileDir: read(env, 'SESSION_FILE_DIR') ?? '.sessions',
-    redisUrl: parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' ? 'redis' : undefined),
+    ...parseRedisTarget(env, sessionStore),
+    redisWaitReplicas: parseInteger(env, 'REDIS_WAIT_REPLICAS', 0, 0, 16),
+    redisWaitTimeoutMs: parseInteger(env, 'REDIS_WAIT_TIMEOUT_MS', 500, 1, 900),
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
     trustProxy: parseTrustProxy(env),
     cookieSecure: parseCookieSecure(env),

@@ -12,6 +12,7 @@ import { stopAllManaged } from './processes.ts';
 import { formatFirstBad, formatTable, opPrinter } from './report.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
+import { k8sYaml } from './k8s.ts';
 import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
@@ -23,12 +24,15 @@ Commands:
   list                              the scenarios and the topologies
   run <scenario…|all> [options]     run scenarios, print what each device saw and a verdict table
   up <topology> [options]           run a topology and keep it up; prints the balancer URL
+  k8s <topology> [options]          print the topology as Kubernetes manifests (kubectl apply -f -)
 
 Options:
   --backend local|compose           local processes (default) or docker compose
   --json FILE                       (run) write the whole report, histories included, as JSON
   --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
+  --image NAME                      (k8s) the app image in the cluster (default session-lab:dev)
+  --namespace NAME                  (k8s) the namespace (default session-lab-<topology>)
   -h, --help                        this help
 
 Exit code: 0 when every scenario observed what it expected, 1 when one did not, 2 for bad usage.`;
@@ -39,6 +43,7 @@ const binariesByKind: Record<Topology['services'][number]['kind'], string[]> = {
   app: [],
   nginx: ['nginx'],
   redis: ['redis-server'],
+  sentinel: ['redis-server'],
   postgres: ['postgres', 'initdb'],
   openssl: ['openssl'],
 };
@@ -201,6 +206,8 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
       json: { type: 'string' },
       html: { type: 'string' },
       logs: { type: 'boolean', default: false },
+      image: { type: 'string', default: 'session-lab:dev' },
+      namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -217,8 +224,16 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
       return run(scenarios, rest, values.backend, values.json, values.html, values.logs);
     case 'up':
       return up(rest[0], values.backend);
+    case 'k8s': {
+      if (!rest[0]) throw new UsageError(`k8s needs a topology: ${listTopologies().join(', ')}`);
+      const topology = loadTopology(rest[0]);
+      const namespace = values.namespace ?? `session-lab-${topology.name}`;
+      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace must be a DNS label: lower-case letters, digits and "-" (got "${namespace}")`);
+      process.stdout.write(k8sYaml(topology, { image: values.image, namespace }));
+      return 0;
+    }
     default:
-      throw new UsageError(`unknown command "${command}"; commands: list, run, up`);
+      throw new UsageError(`unknown command "${command}"; commands: list, run, up, k8s`);
   }
 }
 

@@ -9,8 +9,11 @@ import { parse } from 'yaml';
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const composeDir = join(projectRoot, 'compose');
 
-/** openssl: a one-shot service that makes a file (a TLS certificate) before the others start. */
-export type ServiceKind = 'app' | 'nginx' | 'redis' | 'postgres' | 'openssl';
+/**
+ * openssl: a one-shot service that makes a file (a TLS certificate) before the others start.
+ * sentinel: a Redis Sentinel (the redis image running redis/sentinel-start.sh, SENTINEL_* variables).
+ */
+export type ServiceKind = 'app' | 'nginx' | 'redis' | 'sentinel' | 'postgres' | 'openssl';
 
 export interface VolumeMount {
   /** A named volume, or for a bind mount the absolute host path. */
@@ -22,6 +25,10 @@ export interface VolumeMount {
 export interface ServiceSpec {
   name: string;
   kind: ServiceKind;
+  /** The image it runs (undefined for the app, which is built). */
+  image: string | undefined;
+  /** The healthcheck's command (compose's `test: ["CMD", …]` without "CMD"), if any. */
+  healthcheck: string[] | undefined;
   environment: Record<string, string>;
   /** The port it listens on inside its container. */
   containerPort: number;
@@ -55,11 +62,16 @@ export function topologyFile(name: string): string {
   return join(composeDir, `${name}.yml`);
 }
 
+function sentinelOf(service: Record<string, unknown>): boolean {
+  const environment = service.environment;
+  return typeof environment === 'object' && environment !== null && !Array.isArray(environment) && 'SENTINEL_PRIMARY' in environment;
+}
+
 function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
   if (service.build !== undefined) return 'app';
   const image = String(service.image ?? '');
   for (const kind of ['nginx', 'redis', 'postgres'] as const) {
-    if (image === kind || image.startsWith(`${kind}:`)) return kind;
+    if (image === kind || image.startsWith(`${kind}:`)) return kind === 'redis' && sentinelOf(service) ? 'sentinel' : kind;
   }
   if (image.startsWith('alpine/openssl:')) return 'openssl';
   throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "${image}"`);
@@ -121,6 +133,8 @@ function containerPortOf(kind: ServiceKind, environment: Record<string, string>,
       return Number(environment.NGINX_PORT ?? 80);
     case 'redis':
       return portOption(command) ?? 6379;
+    case 'sentinel':
+      return Number(environment.SENTINEL_PORT ?? 26379);
     case 'postgres':
       return Number(environment.PGPORT ?? 5432);
     case 'openssl':
@@ -142,9 +156,12 @@ export function parseTopology(name: string, file: string, text: string): Topolog
     const kind = kindOf(serviceName, service);
     const environment = environmentOf(service);
     const command = commandOf(service);
+    const test = (service.healthcheck as { test?: unknown } | undefined)?.test;
     return {
       name: serviceName,
       kind,
+      image: typeof service.image === 'string' ? service.image : undefined,
+      healthcheck: Array.isArray(test) && test[0] === 'CMD' ? test.slice(1).map(String) : undefined,
       environment,
       containerPort: containerPortOf(kind, environment, command),
       command,

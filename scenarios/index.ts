@@ -18,6 +18,7 @@ import { multiDevice } from './multi-device.ts';
 import { postgresOutage } from './postgres-outage.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
+import { redisFailover, redisFailoverWait } from './redis-failover.ts';
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
@@ -59,6 +60,8 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redisCrashAof,
   storeOutage,
   postgresOutage,
+  redisFailover,
+  redisFailoverWait,
   secretMismatch,
   secretRotation,
   secureCookieProxy,

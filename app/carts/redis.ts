@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
 import { HttpError } from '../errors.ts';
 import { cartRefused, type CartStore } from './cart-store.ts';
+import type { Replicated } from '../stores/redis-wait.ts';
 
 const keyPrefix = 'lab_cart:';
 
@@ -57,7 +58,7 @@ async function guarded<T>(command: Promise<T>): Promise<T> {
   }
 }
 
-export function redisCarts(client: Redis, ttlSeconds: number): CartStore {
+export function redisCarts(client: Redis, ttlSeconds: number, replicated: Replicated = async () => {}): CartStore {
   const key = (sessionId: string) => keyPrefix + sessionId;
   const ttlMs = String(ttlSeconds * 1000);
   // Sent once, then run by its SHA (ioredis falls back to sending it again after a Redis restart).
@@ -70,9 +71,14 @@ export function redisCarts(client: Redis, ttlSeconds: number): CartStore {
       const result = await run('labCartAdd', sessionId, sku, String(qty), String(maxCartLines), String(maxQtyPerLine), ttlMs);
       if (result[0] === 'too_many_lines') throw cartRefused('too_many_lines');
       if (result[0] === 'too_many_of_one') throw cartRefused('too_many_of_one', Number(result[1]));
+      await replicated();
       return linesOf(result);
     },
-    remove: async (sessionId, sku) => linesOf(await run('labCartRemove', sessionId, sku)),
+    remove: async (sessionId, sku) => {
+      const result = await run('labCartRemove', sessionId, sku);
+      await replicated();
+      return linesOf(result);
+    },
     refresh: async (sessionId) => {
       await guarded(client.pexpire(key(sessionId), ttlMs));
     },

@@ -10,7 +10,7 @@ import { cartFollowsSession } from '../carts/follow-session.ts';
 import { touchOnlyWhenDue } from '../lazy-touch.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { openPostgresStore } from './postgres.ts';
-import { openRedisStore } from './redis.ts';
+import { openRedisStore, redisTarget } from './redis.ts';
 
 export type { OpenedStore } from './opened-store.ts';
 
@@ -30,7 +30,7 @@ export function storeTarget(config: Readonly<Config>): string {
     case 'file':
       return resolve(config.sessionFileDir);
     case 'redis':
-      return redactUrl(config.redisUrl!);
+      return redisTarget(config);
     case 'postgres':
       return redactUrl(config.databaseUrl!);
     case 'cookie':

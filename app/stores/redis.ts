@@ -1,19 +1,28 @@
 import { RedisStore } from 'connect-redis';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl, type Config } from '../config.ts';
 import { describeError, type Log } from '../log.ts';
 import { redisCarts } from '../carts/redis.ts';
 import type { OpenedStore } from './opened-store.ts';
+import { replicatedBy, sessionWritesReplicated } from './redis-wait.ts';
 
 const commandTimeoutMs = 1000;
 
+/** Where the node finds Redis, for logs: the URL, or the sentinels and the primary's name. */
+export function redisTarget(config: Readonly<Config>): string {
+  if (!config.redisSentinels) return redactUrl(config.redisUrl!);
+  return `the primary "${config.redisMasterName}" of sentinels ${config.redisSentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+}
+
 // connect-redis on ioredis. Tuned to fail fast during an outage: with the offline queue off a
 // command on a broken connection is refused at once instead of waiting for a reconnect, and
-// every command has a deadline, so a request answers 503 within about a second.
+// every command has a deadline, so a request answers 503 within about a second. Through
+// Sentinel, ioredis asks the sentinels for the current primary on every (re)connection and
+// drops its connection when they announce another one (failoverDetector), so a node follows a
+// failover by itself.
 export async function openRedisStore(config: Readonly<Config>, log: Log): Promise<OpenedStore> {
-  const url = config.redisUrl!;
-  const target = redactUrl(url);
-  const client = new Redis(url, {
+  const target = redisTarget(config);
+  const options: RedisOptions = {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -21,7 +30,10 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
     commandTimeout: commandTimeoutMs,
     // Reconnect forever, backing off to 2 s, so the node recovers by itself when Redis returns.
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
-  });
+  };
+  const client = config.redisSentinels
+    ? new Redis({ ...options, sentinels: config.redisSentinels, name: config.redisMasterName!, failoverDetector: true, sentinelRetryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000) })
+    : new Redis(config.redisUrl!, options);
   // Until the first connection succeeds, openStore reports the failures; after it, one line per outage.
   let opened = false;
   let reachable = true;
@@ -43,10 +55,13 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
     // connect() only says "Connection is closed."; the error event said why.
     throw lastError ?? err;
   }
+  const replicated = replicatedBy(client, config);
+  const store = new RedisStore({ client, prefix: 'lab_sess:', ttl: config.sessionTtlSeconds });
+  if (config.redisWaitReplicas > 0) sessionWritesReplicated(store, replicated);
   return {
     kind: 'redis',
-    store: new RedisStore({ client, prefix: 'lab_sess:', ttl: config.sessionTtlSeconds }),
-    carts: redisCarts(client, config.sessionTtlSeconds),
+    store,
+    carts: redisCarts(client, config.sessionTtlSeconds, replicated),
     target,
     ping: async () => {
       await client.ping();

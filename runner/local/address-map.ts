@@ -20,11 +20,26 @@ export function rewriteAddresses(value: string, topology: Topology, ports: PortM
   return result;
 }
 
+/**
+ * A `host port` pair of a command (redis-server's `--replicaof redis 6379`) as the local process
+ * needs it: a service's name and container port become 127.0.0.1 and its local port.
+ */
+export function rewriteHostPortArgs(args: readonly string[], topology: Topology, ports: PortMap): string[] {
+  const result = [...args];
+  for (let i = 0; i + 1 < result.length; i++) {
+    const service = topology.services.find((s) => s.name === result[i] && String(s.containerPort) === result[i + 1]);
+    const local = service && ports.get(service.name);
+    if (local !== undefined) result.splice(i, 2, '127.0.0.1', String(local));
+  }
+  return result;
+}
+
 /** A service's environment as its local process sees it: addresses rewritten, its own port local. */
 export function localEnvironment(service: ServiceSpec, topology: Topology, ports: PortMap): Record<string, string> {
   const env = Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, rewriteAddresses(v, topology, ports)]));
   const own = String(ports.get(service.name));
   if (service.kind === 'app') env.PORT = own;
+  if (service.kind === 'sentinel') env.SENTINEL_PORT = own;
   if (service.kind === 'nginx') {
     env.NGINX_PORT = own;
     // Locally every upstream is a loopback address with nothing to resolve again; and Debian 12's

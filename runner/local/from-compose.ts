@@ -11,9 +11,9 @@ import { AppNode, httpAnswers } from '../servers/app-node.ts';
 import { PostgresServer } from '../servers/postgres.ts';
 import { OneShotService } from '../servers/one-shot.ts';
 import { ProcessService } from '../servers/process-service.ts';
-import { RedisServer } from '../servers/redis.ts';
+import { pingRedis, RedisServer } from '../servers/redis.ts';
 import { balancerScheme, type ServiceSpec, type Topology } from '../topology.ts';
-import { escapeRegExp, localEnvironment, type PortMap } from './address-map.ts';
+import { escapeRegExp, localEnvironment, rewriteHostPortArgs, type PortMap } from './address-map.ts';
 
 /** A compose service run as a local process (a one-shot job has nothing running after its start). */
 export interface LocalService {
@@ -121,8 +121,10 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
 }
 
 function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  // The compose command after the program name: the persistence the topology asks for.
-  const persistence = spec.command[0] === 'redis-server' ? spec.command.slice(1) : spec.command;
+  // The compose command after the program name: the persistence the topology asks for, and for a
+  // replica `--replicaof <service> <port>`.
+  const args = spec.command[0] === 'redis-server' ? spec.command.slice(1) : spec.command;
+  const persistence = rewriteHostPortArgs(args, ctx.topology, ctx.ports);
   return new RedisServer({
     name: spec.name,
     port: ctx.ports.get(spec.name)!,
@@ -130,6 +132,27 @@ function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
     persistence,
     output: ctx.output(spec.name),
     cwd: serviceDir(ctx.runDir, spec.name),
+  });
+}
+
+/** The compose command with each bind-mounted file (the sentinel's start script) at its place in the project. */
+function localCommand(spec: ServiceSpec): string[] {
+  return spec.command.map((arg) => spec.volumes.find((v) => v.bind && v.target === arg)?.source ?? arg);
+}
+
+function sentinelService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
+  const port = ctx.ports.get(spec.name)!;
+  const cwd = serviceDir(ctx.runDir, spec.name);
+  const [command, ...args] = localCommand(spec);
+  return new ProcessService({
+    name: spec.name,
+    port,
+    launch: async () => {
+      await mkdir(cwd, { recursive: true });
+      const environment = { ...localEnvironment(spec, ctx.topology, ctx.ports), SENTINEL_CONF_FILE: join(cwd, 'sentinel.conf') };
+      return spawnManaged(spec.name, command!, args, { cwd, env: { PATH: process.env.PATH ?? '', ...environment }, output: ctx.output(spec.name) });
+    },
+    ready: () => pingRedis(port),
   });
 }
 
@@ -165,6 +188,7 @@ const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: Servic
   app: appService,
   nginx: nginxService,
   redis: redisService,
+  sentinel: sentinelService,
   postgres: postgresService,
   openssl: opensslService,
 };

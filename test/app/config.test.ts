@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       SESSION_TOUCH_AFTER_SECONDS: '30',
       SESSION_FILE_DIR: '/var/lib/sessions',
       REDIS_URL: 'redis://redis:6379',
+      REDIS_WAIT_REPLICAS: '2',
+      REDIS_WAIT_TIMEOUT_MS: '300',
       DATABASE_URL: 'postgres://lab:pw@postgres:5432/lab',
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
       COOKIE_SECURE: 'true',
@@ -59,6 +61,10 @@ describe('loadConfig', () => {
       sessionTouchAfterSeconds: 30,
       sessionFileDir: '/var/lib/sessions',
       redisUrl: 'redis://redis:6379',
+      redisSentinels: undefined,
+      redisMasterName: undefined,
+      redisWaitReplicas: 2,
+      redisWaitTimeoutMs: 300,
       databaseUrl: 'postgres://lab:pw@postgres:5432/lab',
       trustProxy: ['loopback', '10.0.0.0/8'],
       cookieSecure: true,
@@ -80,6 +86,27 @@ describe('loadConfig', () => {
       new ConfigError('SESSION_TOUCH_AFTER_SECONDS must be less than SESSION_TTL_SECONDS (60), or every session would expire while in use (got "60")'),
     );
     expect(() => loadConfig({ ...base, SESSION_TOUCH_AFTER_SECONDS: 'soon' })).toThrow(/SESSION_TOUCH_AFTER_SECONDS must be an integer/);
+  });
+
+  it('reads REDIS_SENTINELS and REDIS_MASTER_NAME instead of REDIS_URL', () => {
+    const config = loadConfig({ ...base, SESSION_STORE: 'redis', REDIS_SENTINELS: 'sentinel_1:26379, 10.0.0.2:26380,[::1]:26381', REDIS_MASTER_NAME: 'lab-primary' });
+    expect(config.redisSentinels).toEqual([
+      { host: 'sentinel_1', port: 26379 },
+      { host: '10.0.0.2', port: 26380 },
+      { host: '::1', port: 26381 },
+    ]);
+    expect([config.redisMasterName, config.redisUrl, config.redisWaitReplicas]).toEqual(['lab-primary', undefined, 0]);
+  });
+
+  it.each([
+    [{ REDIS_SENTINELS: 'sentinel_1' }, 'REDIS_SENTINELS must be host:port,host:port,… (got "sentinel_1")'],
+    [{ REDIS_SENTINELS: 'a:26379' }, 'REDIS_MASTER_NAME is required with REDIS_SENTINELS (the name the sentinels monitor)'],
+    [{ REDIS_MASTER_NAME: 'lab-primary', REDIS_URL: 'redis://redis:6379' }, 'REDIS_MASTER_NAME needs REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 'a:26379', REDIS_MASTER_NAME: 'x', REDIS_URL: 'redis://redis:6379' }, 'REDIS_URL and REDIS_SENTINELS exclude each other: a node asks the sentinels for the primary, or connects to one URL'],
+    [{ REDIS_SENTINELS: 'a:26379', REDIS_MASTER_NAME: 'two words' }, 'REDIS_MASTER_NAME must be 1–64 letters, digits, ".", "_" or "-" (got "two words")'],
+    [{ REDIS_URL: 'redis://redis:6379', REDIS_WAIT_TIMEOUT_MS: '5000' }, 'REDIS_WAIT_TIMEOUT_MS must be an integer from 1 to 900 (got "5000")'],
+  ])('refuses a bad Redis target %o', (env, message) => {
+    expect(() => loadConfig({ ...base, SESSION_STORE: 'redis', ...env })).toThrow(new ConfigError(message));
   });
 
   it('reads TRUST_PROXY as a boolean, a hop count or a list', () => {

@@ -33,9 +33,11 @@ function composeFile(name: string): ComposeFile {
   return parse(readFileSync(join(composeDir, `${name}.yml`), 'utf8'), { merge: true }) as ComposeFile;
 }
 
-/** The Redis and PostgreSQL services of a compose file. */
+const isSentinel = (spec: ComposeService) => spec.environment?.SENTINEL_PRIMARY !== undefined;
+
+/** The Redis and PostgreSQL services of a compose file that hold data (not the sentinels). */
 function stores(file: ComposeFile): [string, ComposeService][] {
-  return Object.entries(file.services).filter(([, spec]) => spec.image?.startsWith('redis') || spec.image?.startsWith('postgres'));
+  return Object.entries(file.services).filter(([, spec]) => (spec.image?.startsWith('redis') || spec.image?.startsWith('postgres')) && !isSentinel(spec));
 }
 
 describe.each(listTopologies())('compose/%s.yml', (name) => {
@@ -98,9 +100,10 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
     }
   });
 
-  it('makes every node wait until its store is healthy', () => {
+  it('makes every node wait until its store is healthy (through Sentinel: until the sentinels are)', () => {
     const file = composeFile(name);
-    const storeNames = stores(file).map(([service]) => service);
+    const sentinels = Object.entries(file.services).filter(([, spec]) => isSentinel(spec));
+    const storeNames = (sentinels.length > 0 ? sentinels : stores(file)).map(([service]) => service);
     for (const node of appServices(loadTopology(name))) {
       expect(file.services[node.name]!.depends_on ?? {}, node.name).toEqual(Object.fromEntries(storeNames.map((store) => [store, { condition: 'service_healthy' }])));
     }
@@ -119,6 +122,15 @@ describe('the topologies together', () => {
     const appendOnly = (name: string) => loadTopology(name).services.find((s) => s.kind === 'redis')!.command.join(' ');
     expect(appendOnly('redis-2')).toContain('--appendonly no');
     expect(appendOnly('redis-2-aof')).toContain('--appendonly yes');
+  });
+
+  it('replicate Redis in redis-ha-2: a primary, a replica of it, three sentinels watching it, the nodes asking them', () => {
+    const topology = loadTopology('redis-ha-2');
+    const redis = topology.services.filter((s) => s.kind === 'redis');
+    expect(redis.map((s) => s.command.slice(-3).join(' '))).toEqual(['--save ', '--replicaof redis 6379']);
+    const sentinels = topology.services.filter((s) => s.kind === 'sentinel');
+    expect(sentinels.map((s) => s.environment.SENTINEL_PRIMARY)).toEqual(['redis:6379', 'redis:6379', 'redis:6379']);
+    expect(appServices(topology)[0]!.environment.REDIS_SENTINELS).toBe(sentinels.map((s) => `${s.name}:26379`).join(','));
   });
 
   it('give file-store nodes separate volumes', () => {

@@ -29,8 +29,9 @@ describe('the compose topologies, as the local backend reads them', () => {
       expect(node.environment).toMatchObject({ NODE_NAME: node.name, SESSION_STORE: store, PORT: '3000' });
       expect(node.containerPort).toBe(3000);
     }
-    // A one-shot openssl service makes the certificate of a balancer that terminates TLS.
-    const kinds = topology.services.map((s) => s.kind).filter((k) => k !== 'openssl').sort();
+    // A one-shot openssl service makes the certificate of a balancer that terminates TLS; a
+    // replicated Redis has a replica and sentinels beside its primary.
+    const kinds = topology.services.map((s) => s.kind).filter((k, i, all) => k !== 'openssl' && k !== 'sentinel' && (k !== 'redis' || all.indexOf(k) === i)).sort();
     // Login needs PostgreSQL, whatever the session store.
     const database = nodes[0]!.environment.DATABASE_URL !== undefined ? ['postgres'] : [];
     const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...new Set([...(store === 'redis' || store === 'postgres' ? [store] : []), ...database])].sort();

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { failoverVerdict } from '../../../scenarios/shop/checkers/failover.ts';
+import { add, fault, history, type OpSketch } from '../../support/histories.ts';
+
+const at = (startedMs: number, endedMs: number): OpSketch => ({ startedMs, endedMs });
+const kill: OpSketch = { ...fault('kill', 'redis'), request: 'kill redis', ...at(100, 110) };
+const before = [add('apple', 'server_1', [['apple', 1]], at(0, 5)), add('bread', 'server_2', [['apple', 1], ['bread', 1]], at(10, 15))];
+const refused: OpSketch = add('jam', 'server_1', [], { ...at(150, 160), type: 'info', status: 503, cart: undefined });
+
+describe('failoverVerdict', () => {
+  it('says failed-over-nothing-lost when the first cart after the crash holds every acknowledged add', () => {
+    const verdict = failoverVerdict(history(...before, kill, refused, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(400, 410))));
+    expect(verdict.observed).toBe('failed-over-nothing-lost');
+    expect(verdict.metrics).toMatchObject({ acknowledgedBeforeCrash: 2, lost: 0, sessionsKept: 1, answered503: 1, msWithoutSuccessfulWrite: 395 });
+  });
+
+  it('says failed-over-writes-lost, pointing at the first cart without them, when the promoted replica lacked acknowledged adds', () => {
+    const verdict = failoverVerdict(history(...before, kill, add('tea', 'server_2', [['apple', 1], ['tea', 1]], at(400, 410))));
+    expect(verdict.observed).toBe('failed-over-writes-lost');
+    expect(verdict.metrics).toMatchObject({ lost: 1 });
+    expect(verdict.firstBad?.index).toBe(3);
+  });
+
+  it('counts neither way an add whose answer was a 503', () => {
+    const unknown = add('fig', 'server_1', [], { ...at(20, 30), type: 'info', status: 503, cart: undefined });
+    expect(failoverVerdict(history(...before, unknown, kill, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(400, 410)))).observed).toBe('failed-over-nothing-lost');
+  });
+
+  it('says not-recovered when no write succeeded after the crash', () => {
+    expect(failoverVerdict(history(...before, kill, refused)).observed).toBe('not-recovered');
+  });
+
+  it('is inconclusive without a kill', () => {
+    expect(failoverVerdict(history(...before)).observed).toBe('inconclusive');
+  });
+});
