@@ -63,6 +63,11 @@ export function localPaths(spec: ServiceSpec, value: string, runDir: string): st
   return result;
 }
 
+/** nginx's variables as the local nginx needs them: loopback addresses, local paths. */
+export function localNginxEnvironment(spec: ServiceSpec, ctx: Pick<ServiceContext, 'topology' | 'ports' | 'runDir'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.ports)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
+}
+
 function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   const environment = localEnvironment(spec, ctx.topology, ctx.ports);
   if (environment.SESSION_FILE_DIR) environment.SESSION_FILE_DIR = localPath(spec, environment.SESSION_FILE_DIR, ctx.runDir);
@@ -99,8 +104,7 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
     launch: async () => {
       await mkdir(join(prefix, 'conf.d'), { recursive: true });
       await mkdir(join(prefix, 'temp'), { recursive: true });
-      const environment = Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.ports)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
-      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(environment, template.source));
+      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localNginxEnvironment(spec, ctx), template.source));
       await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
       // nginx reopens /dev/stdout by path, which fails on the socket Node would give it: its
       // stdout is a file in the run directory instead, followed into the live output.

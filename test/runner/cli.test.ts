@@ -46,11 +46,20 @@ describe('npm run lab', () => {
     [['run', 'memory-restart', '--backend', 'docker'], '--backend must be local or compose (got "docker")'],
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['run', 'all', '--colour'], "Unknown option '--colour'"],
+    [['k8s'], 'k8s needs a topology'],
+    [['k8s', 'redis-2', '--namespace', 'Lab_1'], '--namespace must be a DNS label'],
   ])('refuses %j with exit 2 and a clear message', async (args, message) => {
     const { code, stderr } = await lab(...args);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
     expect(stderr).not.toContain('    at ');
+  });
+
+  it('prints a topology as Kubernetes manifests', async () => {
+    const { code, stdout } = await lab('k8s', 'file-2', '--namespace', 'shop-test');
+    expect(code).toBe(0);
+    expect(stdout).toContain('kind: StatefulSet');
+    expect(stdout).toContain('namespace: shop-test');
   });
 
   it('runs a scenario, prints its steps and the table, and writes the JSON report', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
 import { localEnvironment, rewriteAddresses } from '../../runner/local/address-map.ts';
 import { startOrder } from '../../runner/local/backend.ts';
-import { localPath, localPaths, localService } from '../../runner/local/from-compose.ts';
+import { localNginxEnvironment, localPath, localService } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
 import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, TopologyError } from '../../runner/topology.ts';
 
@@ -107,8 +107,7 @@ describe('the nginx template', () => {
       // The certificate a TLS balancer loads, made by the topology's own openssl service.
       const context = { topology, ports, runDir: dir, output: () => () => {} };
       for (const spec of topology.services.filter((s) => s.kind === 'openssl')) await localService(spec, context).server.start();
-      const environment = Object.fromEntries(Object.entries(localEnvironment(nginx, topology, ports)).map(([k, v]) => [k, localPaths(nginx, v, dir)]));
-      writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(environment));
+      writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(localNginxEnvironment(nginx, context)));
       writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid; error_log stderr; events {} http { include ${dir}/shop.conf; }\n`);
       // The access log is /dev/stdout, which nginx reopens by path: give it a file, not a socket.
       const stdout = openSync(join(dir, 'stdout'), 'w');

@@ -12,7 +12,7 @@ const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocal
 describe('the scenarios, run for real', () => {
   // One run per kind is enough here (`npm run lab -- run all` runs every one): these repeat another
   // scenario's steps and checker on another store, whose own tests cover that store.
-  const sameKindAsAnother = new Set(['atomic-cart-postgres', 'kill-under-load-postgres', 'postgres-outage', 'redis-restart-aof']);
+  const sameKindAsAnother = new Set(['atomic-cart-postgres', 'kill-under-load-postgres', 'postgres-outage', 'redis-restart-aof', 'redis-failover-wait']);
 
   describe.each(scenarios.filter((s) => !sameKindAsAnother.has(s.name)).map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
     let result: ScenarioResult;
