@@ -184,7 +184,7 @@ function parseSentinels(env: Env): { host: string; port: number }[] | undefined 
   const raw = read(env, 'REDIS_SENTINELS');
   if (raw === undefined) return undefined;
   return raw.split(',').map((entry) => {
-    const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry.trim());
+    const match = /^([A-Za-z0-9._-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry.trim());
     if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
       throw new ConfigError(`REDIS_SENTINELS must be host:port,host:port,… (got "${raw}")`);
     }

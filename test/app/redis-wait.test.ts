@@ -28,10 +28,10 @@ beforeAll(async () => {
   primary = await redis();
   replica = await redis(['--replicaof', '127.0.0.1', String(primary.port)]);
   lonely = await redis();
-  // Until the replica has synced, WAIT counts it as not there.
+  // Until the replica has synced (state=online), WAIT counts it as not there.
   const client = new Redis(primary.url);
   try {
-    for (let i = 0; i < 100 && Number(/connected_slaves:(\d+)/.exec(await client.info('replication'))?.[1]) < 1; i++) await sleep(50);
+    for (let i = 0; i < 200 && !/slave0:.*state=online/.test(await client.info('replication')); i++) await sleep(50);
   } finally {
     client.disconnect();
   }
