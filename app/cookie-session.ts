@@ -118,9 +118,6 @@ function sealedAtMs(sealed: string, config: Readonly<Config>): number {
   return Number.isFinite(expiresMs) ? expiresMs - config.sessionTtlSeconds * 1000 : 0;
 }
 
-function sealedWithOlderSecret(sealed: string, config: Readonly<Config>): boolean {
-  return sealed.split('*')[1] !== passwordId(config.sessionSecrets[0]!);
-}
 
 function newSessionId(): string {
   return randomBytes(18).toString('base64url');
@@ -130,6 +127,10 @@ function newSessionId(): string {
 export function cookieSession(config: Readonly<Config>, forProbes: boolean): RequestHandler {
   const passwords = passwordsOf(config.sessionSecrets);
   const sealingPassword = sealingPasswordOf(config.sessionSecrets);
+  // With one secret every seal that opens was made with it; with more, one made with an older
+  // secret is sealed again at once (a rotation). The id is worked out once, not per request.
+  const firstId = config.sessionSecrets.length > 1 ? passwordId(config.sessionSecrets[0]!) : undefined;
+  const sealedWithOlderSecret = (sealed: string) => firstId !== undefined && sealed.split('*')[1] !== firstId;
   return (req, res, next) => {
     void (async () => {
       let raw: string | undefined;
@@ -151,7 +152,7 @@ export function cookieSession(config: Readonly<Config>, forProbes: boolean): Req
       req.sessionID = session.sessionId;
       // Lazy touch: a read seals the session again (a new expiry) once SESSION_TOUCH_AFTER_SECONDS
       // passed since it was last sealed, or at once when an older secret sealed it (a rotation).
-      if (opened && (Date.now() - sealedAtMs(raw!, config) >= config.sessionTouchAfterSeconds * 1000 || sealedWithOlderSecret(raw!, config))) await session.extend();
+      if (opened && (Date.now() - sealedAtMs(raw!, config) >= config.sessionTouchAfterSeconds * 1000 || sealedWithOlderSecret(raw!))) await session.extend();
       next();
     })().catch(next);
   };

@@ -58,11 +58,13 @@ function signedWithOlderSecret(req: Request, first: string): boolean {
  */
 export function decideExtension(config: Readonly<Config>): RequestHandler {
   const [first] = config.sessionSecrets;
+  // With one secret every verified cookie carries its signature: no HMAC per request to check it.
+  const rotating = config.sessionSecrets.length > 1;
   return (req, res, next) => {
     if (res.locals.sessionState === 'existing' && req.session && config.sessionStore !== 'cookie') {
       const storedExpiresMs = req.session.cookie.expires?.getTime();
       const sinceLastMs = storedExpiresMs === undefined ? Infinity : Date.now() + config.sessionTtlSeconds * 1000 - storedExpiresMs;
-      const due = sinceLastMs >= config.sessionTouchAfterSeconds * 1000 || signedWithOlderSecret(req, first!);
+      const due = sinceLastMs >= config.sessionTouchAfterSeconds * 1000 || (rotating && signedWithOlderSecret(req, first!));
       (req.session as unknown as Marked)[touchDue] = due;
       res.locals.extendSession = due;
     }

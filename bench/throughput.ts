@@ -82,7 +82,7 @@ async function startBeside(topology: LocalTopology, name: string, changes: Recor
   const files = await makeTempDir(slug);
   const environment = { ...topology.environment('server_1'), NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: files.path, ...changes };
   const url = `http://127.0.0.1:${port}`;
-  const process_ = peer
+  const server = peer
     ? new ProcessService({
         name: slug,
         port,
@@ -91,11 +91,11 @@ async function startBeside(topology: LocalTopology, name: string, changes: Recor
       })
     : new AppNode({ name: slug, port, environment, cwd: projectRoot });
   const stop = async () => {
-    await process_.stop();
+    await server.stop();
     await files.remove();
   };
   try {
-    await process_.start();
+    await server.start();
   } catch (err) {
     await stop();
     throw err;

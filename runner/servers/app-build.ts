@@ -86,7 +86,10 @@ let compiled: Promise<string> | undefined;
 
 /** The compiled app's entry point, built on first use in this process. */
 export function appEntryPoint(): Promise<string> {
-  compiled ??= compile();
-  compiled.catch(() => (compiled = undefined));
+  if (!compiled) {
+    compiled = compile();
+    // A failed build is not kept: the next start tries again and reports its own error.
+    compiled.catch(() => (compiled = undefined));
+  }
   return compiled;
 }
