@@ -164,7 +164,7 @@ export function markdown(report: BenchReport, chartFile?: string): string {
     `# session-lab benchmark, ${report.mode} mode, ${report.date.slice(0, 10)}`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}; nginx ${m.nginx}; ${m.redis.split(' sha=')[0]}; ${m.postgres}.`,
-    `Load: autocannon on loopback, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target.`,
+    `Load: autocannon on loopback, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target and path.`,
     '',
     '## Answers',
     '',

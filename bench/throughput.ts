@@ -1,8 +1,10 @@
 // Throughput and latency of the read path (GET /cart) and the write path (POST /cart/items) for
 // each store, direct to a node and through nginx, against a no-session baseline. Every case runs
 // in the same invocation, interleaved in a new order each round; medians are reported.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import type { RunningTopology } from '../runner/backend.ts';
 import { Device } from '../runner/http-client.ts';
 import { startLocalTopology, type LocalTopology } from '../runner/local/backend.ts';
@@ -16,11 +18,22 @@ import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
 import type { BenchSettings } from './settings.ts';
 
+/** Cookie headers (or Authorization headers) of sessions created beforehand. */
+type Identities = Record<string, string>[];
+
 export interface Target {
   name: string;
   url: string;
-  /** Cookie headers (or Authorization headers) of sessions created beforehand. */
-  identities: Record<string, string>[];
+  /**
+   * Sessions per path: the write path adds lines to its sessions' carts, so the read path has
+   * sessions of its own whose carts keep their three lines.
+   */
+  identities: Record<CaseResult['path'], Identities>;
+}
+
+/** Two pools made alike, one for each path. */
+async function pools(make: () => Promise<Identities>): Promise<Target['identities']> {
+  return { read: await make(), write: await make() };
 }
 
 export interface CaseResult {
@@ -36,8 +49,8 @@ export interface CaseResult {
 
 
 /** A pool of visitors, each with a session that holds a three-line cart. */
-async function sessionPool(url: string, size: number): Promise<Record<string, string>[]> {
-  const pool: Record<string, string>[] = [];
+async function sessionPool(url: string, size: number): Promise<Identities> {
+  const pool: Identities = [];
   const device = new Device('pool', url);
   try {
     for (let i = 0; i < size; i++) {
@@ -55,12 +68,12 @@ async function sessionPool(url: string, size: number): Promise<Record<string, st
 }
 
 /** Logged-in users, each with a bearer token (the token check and the DB cart on every request). */
-async function userPool(url: string, size: number): Promise<Record<string, string>[]> {
-  const pool: Record<string, string>[] = [];
+async function userPool(url: string, size: number): Promise<Identities> {
+  const pool: Identities = [];
   const device = new Device('users', url);
   try {
     for (let i = 0; i < size; i++) {
-      const username = `bench-${Date.now().toString(36)}-${i}`;
+      const username = `bench-${randomUUID().slice(0, 8)}-${i}`;
       const answer = await device.post('/signup', { username, password: 'bench password', device: 'bench' });
       if (answer.status !== 201) throw new Error(`signing up at ${url} answered ${answer.status}: ${answer.text}`);
       pool.push({ authorization: `Bearer ${(answer.body as { token: string }).token}` });
@@ -72,15 +85,38 @@ async function userPool(url: string, size: number): Promise<Record<string, strin
 }
 
 /**
+ * A database of its own on the PostgreSQL server of databaseUrl, named after a case: a case that
+ * writes on every read (touch) leaves dead rows behind, and in a shared table those slowed every
+ * other case's reads until vacuumed.
+ */
+async function ownDatabase(databaseUrl: string, slug: string): Promise<string> {
+  const name = `bench_${slug.replace(/[^a-z0-9]+/g, '_')}`;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+/**
  * One more process beside a topology's server_1, with its environment (same store, same
- * addresses) and these variables changed: a node (CART_MODE=session, SESSION_TOUCH_AFTER_SECONDS=0)
- * or, with peer, the plain Express + express-session peer on the same store.
+ * addresses; a PostgreSQL database of its own) and these variables changed: a node
+ * (CART_MODE=session, SESSION_TOUCH_AFTER_SECONDS=0) or, with peer, the plain Express +
+ * express-session peer on the same store.
  */
 async function startBeside(topology: LocalTopology, name: string, changes: Record<string, string>, peer = false): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const slug = name.replaceAll(' ', '-');
   const files = await makeTempDir(slug);
-  const environment = { ...topology.environment('server_1'), NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: files.path, ...changes };
+  const own = topology.environment('server_1');
+  if (own.DATABASE_URL) own.DATABASE_URL = await ownDatabase(own.DATABASE_URL, slug);
+  const environment = { ...own, NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: files.path, ...changes };
   const url = `http://127.0.0.1:${port}`;
   const server = peer
     ? new ProcessService({
@@ -163,7 +199,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     for (const name of ['memory-1', 'file-1', 'redis-2', 'redis-2-aof', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
-    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: [{}] }];
+    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] } }];
     for (const [store, topology] of [
       ['memory', 'memory-1'],
       ['file', 'file-1'],
@@ -174,7 +210,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     ] as const) {
       const running = topologies[topology]!;
       const directUrl = await direct(running);
-      const pool = await sessionPool(directUrl, settings.sessionPool);
+      const pool = await pools(() => sessionPool(directUrl, settings.sessionPool));
       targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
       const nodes = topology.startsWith('memory-1') || topology.startsWith('file-1') ? '1 node' : '2 nodes';
       targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
@@ -183,7 +219,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       const beside = async (name: string, changes: Record<string, string>, peer = false) => {
         const started = await startBeside(running, name, changes, peer);
         extraNodes.push(started);
-        targets.push({ name: `${store} direct, ${name}`, url: started.url, identities: await sessionPool(started.url, settings.sessionPool) });
+        targets.push({ name: `${store} direct, ${name}`, url: started.url, identities: await pools(() => sessionPool(started.url, settings.sessionPool)) });
       };
       await beside('cart in session', { CART_MODE: 'session' });
       await beside('touch on every read', { SESSION_TOUCH_AFTER_SECONDS: '0' });
@@ -191,9 +227,9 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     }
     const aofAlways = await startAofAlwaysNode(topologies['redis-2-aof']!);
     extraNodes.push(aofAlways);
-    targets.push({ name: 'redis (AOF always) direct', url: aofAlways.url, identities: await sessionPool(aofAlways.url, settings.sessionPool) });
+    targets.push({ name: 'redis (AOF always) direct', url: aofAlways.url, identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)) });
     const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
-    targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await userPool(postgresDirect, settings.users) });
+    targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await pools(() => userPool(postgresDirect, settings.users)) });
     return { targets, topologies, stop };
   } catch (err) {
     await stop();
@@ -215,8 +251,9 @@ function runAutocannon(options: autocannon.Options, maxRequests: number): Promis
 
 async function load(target: Target, path: CaseResult['path'], settings: BenchSettings, skuPrefix: string): Promise<CaseResult> {
   let next = 0;
-  const identity = () => target.identities[next++ % target.identities.length]!;
-  // Ten skus per run, so that no cart line reaches its 999 limit however fast the run goes.
+  const identities = target.identities[path];
+  const identity = () => identities[next++ % identities.length]!;
+  // Ten skus per run, spread over the pool's sessions.
   const body = () => JSON.stringify({ sku: `${skuPrefix}-${next % 10}`, qty: 1 });
   const request =
     path === 'read' ? { method: 'GET' as const, path: '/cart' } : { method: 'POST' as const, path: '/cart/items', headers: { 'content-type': 'application/json' } };
@@ -257,7 +294,9 @@ export async function measureThroughput(rig: ThroughputRig, settings: BenchSetti
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const { target, path } of shuffled(cases)) {
-      const result = await load(target, path, settings, `bench-${round}`);
+      // New skus each round, so that no line nears its 999 limit, from four sets in turn, so that a
+      // write session's cart (3 lines, 10 more a round) stays under the 50-line limit.
+      const result = await load(target, path, settings, `bench-${round % 4}`);
       onCase(result);
       const key = `${target.name}|${path}`;
       runs.set(key, [...(runs.get(key) ?? []), result]);

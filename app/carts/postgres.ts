@@ -2,11 +2,14 @@
 // references the session row, so the cart goes when the session row goes (destroy, expiry prune).
 // Each change is one INSERT … ON CONFLICT DO UPDATE: PostgreSQL locks the session's cart row and
 // evaluates the new quantities and the limits against its latest version, so concurrent adds
-// queue up on that row instead of overwriting each other.
+// queue up on that row instead of overwriting each other. Statements are named: each pooled
+// connection prepares one once and then only binds values, so PostgreSQL neither parses nor plans
+// it again (that was most of its work per cart read).
 import type pg from 'pg';
 import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
 import { HttpError } from '../errors.ts';
 import { cartRefused, type CartStore } from './cart-store.ts';
+import type { ReadSessionAndCart } from './loaded-cart.ts';
 
 // qty: {sku: quantity}; skus: the order lines were added in.
 export const createCartTable = `
@@ -34,17 +37,34 @@ const addStatement = `
   WHERE (c.qty ? $2::text OR cardinality(c.skus) < $4::int) AND coalesce((c.qty ->> $2::text)::int, 0) + $3::int <= $5::int
   RETURNING qty, skus`;
 
+// connect-pg-simple's read of a session that has not expired ($2: now, in whole seconds as it
+// counts them), with the session's cart row joined: one statement instead of two.
+const sessionAndCartStatement = `
+  SELECT s.sess, c.qty, c.skus FROM session s LEFT JOIN session_cart c ON c.sid = s.sid
+  WHERE s.sid = $1 AND s.expire >= to_timestamp($2)`;
+
+export function readSessionAndCart(pool: pg.Pool): ReadSessionAndCart {
+  return async (sessionId) => {
+    const { rows } = await pool.query<{ sess: unknown } & Partial<CartRow>>({ name: 'lab-session-and-cart', text: sessionAndCartStatement, values: [sessionId, Math.ceil(Date.now() / 1000)] });
+    const row = rows[0];
+    if (!row) return { session: null, cart: [] };
+    // The column is json, which pg parses; a text column would come as a string.
+    const session = typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess;
+    return { session, cart: row.qty && row.skus ? linesOf({ qty: row.qty, skus: row.skus }) : [] };
+  };
+}
+
 /** A cart change for a session whose row is gone (expired and pruned between the read and the write). */
 function sessionGone(err: unknown): HttpError | undefined {
   return (err as { code?: unknown }).code === '23503' ? new HttpError('session_ended') : undefined;
 }
 
 export function postgresCarts(pool: pg.Pool): CartStore {
-  const view = async (sessionId: string) => linesOf((await pool.query<CartRow>('SELECT qty, skus FROM session_cart WHERE sid = $1', [sessionId])).rows[0]);
+  const view = async (sessionId: string) => linesOf((await pool.query<CartRow>({ name: 'lab-cart', text: 'SELECT qty, skus FROM session_cart WHERE sid = $1', values: [sessionId] })).rows[0]);
   return {
     view,
     add: async (sessionId, sku, qty) => {
-      const { rows } = await pool.query<CartRow>(addStatement, [sessionId, sku, qty, maxCartLines, maxQtyPerLine]).catch((err: unknown) => {
+      const { rows } = await pool.query<CartRow>({ name: 'lab-cart-add', text: addStatement, values: [sessionId, sku, qty, maxCartLines, maxQtyPerLine] }).catch((err: unknown) => {
         throw sessionGone(err) ?? err;
       });
       if (rows[0]) return linesOf(rows[0]);
@@ -52,7 +72,7 @@ export function postgresCarts(pool: pg.Pool): CartStore {
       throw has === undefined ? cartRefused('too_many_lines') : cartRefused('too_many_of_one', has);
     },
     remove: async (sessionId, sku) => {
-      const { rows } = await pool.query<CartRow>('UPDATE session_cart SET qty = qty - $2::text, skus = array_remove(skus, $2::text) WHERE sid = $1 RETURNING qty, skus', [sessionId, sku]);
+      const { rows } = await pool.query<CartRow>({ name: 'lab-cart-remove', text: 'UPDATE session_cart SET qty = qty - $2::text, skus = array_remove(skus, $2::text) WHERE sid = $1 RETURNING qty, skus', values: [sessionId, sku] });
       return linesOf(rows[0]);
     },
     // The row lives as long as the session row: nothing to extend.

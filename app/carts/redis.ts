@@ -1,10 +1,12 @@
 // Carts in Redis beside connect-redis's sessions: one hash per session (lab_cart:<sid>) with a
 // field per line's quantity and one for the order lines were added in. Each change is one Lua
 // script, which Redis runs alone: the limits are checked and the line changed in one step.
+import type { SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
 import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
 import { HttpError } from '../errors.ts';
 import { cartRefused, type CartStore } from './cart-store.ts';
+import type { ReadSessionAndCart } from './loaded-cart.ts';
 import type { Replicated } from '../stores/redis-wait.ts';
 
 const keyPrefix = 'lab_cart:';
@@ -47,6 +49,27 @@ function linesOf(flat: string[]): CartLine[] {
     .map(([sku, n]) => ({ sku, qty: n }));
 }
 
+/** The fields of HGETALL (an object, as ioredis answers it) as cart lines. */
+function linesOfHash(hash: Record<string, string>): CartLine[] {
+  return linesOf(Object.entries(hash).flat());
+}
+
+/**
+ * A session (the value connect-redis keeps at sessionKey(sid)) and its cart in one round trip: both
+ * commands go out in one pipeline, one write, and their answers come back together. (Not ioredis's
+ * auto-pipelining: it keeps one pipeline in flight per connection, so while Redis stalls a command
+ * waits out the previous batch's deadline before its own starts, and a request would answer 503
+ * after two seconds instead of one.)
+ */
+export function readSessionAndCart(client: Redis, sessionKey: (sessionId: string) => string, parse: (value: string) => SessionData): ReadSessionAndCart {
+  return async (sessionId) => {
+    const answers = await client.pipeline().get(sessionKey(sessionId)).hgetall(keyPrefix + sessionId).exec();
+    const [[sessionErr, value], [cartErr, hash]] = answers as [[Error | null, string | null], [Error | null, Record<string, string>]];
+    if (sessionErr ?? cartErr) throw sessionErr ?? cartErr;
+    return value ? { session: parse(value), cart: linesOfHash(hash) } : { session: null, cart: [] };
+  };
+}
+
 const scripts = { labCartAdd: addScript, labCartRemove: removeScript };
 
 /** A Redis that does not answer (a command deadline, a closed connection) is a 503, like the session store's. */
@@ -66,7 +89,7 @@ export function redisCarts(client: Redis, ttlSeconds: number, replicated: Replic
   const run = (name: keyof typeof scripts, sessionId: string, ...args: string[]) =>
     guarded((client as unknown as Record<string, (...a: string[]) => Promise<string[]>>)[name]!(key(sessionId), ...args));
   return {
-    view: async (sessionId) => linesOf(await guarded(client.hgetall(key(sessionId)).then((h) => Object.entries(h).flat()))),
+    view: async (sessionId) => linesOfHash(await guarded(client.hgetall(key(sessionId)))),
     add: async (sessionId, sku, qty) => {
       const result = await run('labCartAdd', sessionId, sku, String(qty), String(maxCartLines), String(maxQtyPerLine), ttlMs);
       if (result[0] === 'too_many_lines') throw cartRefused('too_many_lines');

@@ -5,6 +5,7 @@ import type { CartMode } from '../config.ts';
 import type { CartLine } from '../contract.ts';
 import { saveSession } from '../session.ts';
 import { addToCart, removeFromCart, type CartStore } from './cart-store.ts';
+import { takeLoadedCart } from './loaded-cart.ts';
 
 export interface RequestCart {
   view(): Promise<CartLine[]>;
@@ -42,12 +43,22 @@ function sessionFieldCart(req: Request): RequestCart {
   };
 }
 
-/** CART_MODE=atomic: each change is one atomic operation of the store's backend, keyed by the session id. */
+/**
+ * CART_MODE=atomic: each change is one atomic operation of the store's backend, keyed by the
+ * session id. A view uses the cart read with the session when there is one (see loaded-cart.ts);
+ * a change makes it stale, so it is dropped.
+ */
 function atomicCart(req: Request, carts: CartStore): RequestCart {
   return {
-    view: () => carts.view(req.sessionID),
-    add: (sku, qty) => carts.add(req.sessionID, sku, qty),
-    remove: (sku) => carts.remove(req.sessionID, sku),
+    view: async () => takeLoadedCart(req.session) ?? carts.view(req.sessionID),
+    add: (sku, qty) => {
+      takeLoadedCart(req.session);
+      return carts.add(req.sessionID, sku, qty);
+    },
+    remove: (sku) => {
+      takeLoadedCart(req.session);
+      return carts.remove(req.sessionID, sku);
+    },
   };
 }
 

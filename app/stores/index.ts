@@ -7,6 +7,7 @@ import { openCookieStore } from './cookie.ts';
 import { openFileStore } from './file.ts';
 import { openMemoryStore } from './memory.ts';
 import { cartFollowsSession } from '../carts/follow-session.ts';
+import { cartLoadsWithSession } from '../carts/loaded-cart.ts';
 import { touchOnlyWhenDue } from '../lazy-touch.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { openPostgresStore } from './postgres.ts';
@@ -45,7 +46,10 @@ export function storeTarget(config: Readonly<Config>): string {
 export async function openStore(config: Readonly<Config>, log: Log, signal?: AbortSignal, pool?: pg.Pool): Promise<OpenedStore> {
   const open = openers[config.sessionStore];
   const opened = await retryUntilOpen(`${config.sessionStore} store at ${storeTarget(config)}`, () => open(config, log, pool), log, signal);
-  if (config.cartMode === 'atomic' && opened.store && opened.carts) cartFollowsSession(opened.store, opened.carts);
+  if (config.cartMode === 'atomic' && opened.store && opened.carts) {
+    cartFollowsSession(opened.store, opened.carts);
+    if (opened.readSessionAndCart) cartLoadsWithSession(opened.store, opened.readSessionAndCart);
+  }
   if (opened.store) touchOnlyWhenDue(opened.store);
   return opened;
 }

@@ -1,5 +1,6 @@
 import type { Store } from 'express-session';
 import type { CartStore } from '../carts/cart-store.ts';
+import type { ReadSessionAndCart } from '../carts/loaded-cart.ts';
 import type { StoreKind } from '../config.ts';
 
 /** A session store that answered once, with what the node needs around it. */
@@ -9,6 +10,8 @@ export interface OpenedStore {
   store?: Store;
   /** Where carts live in CART_MODE=atomic: the same backend, keyed by session id (absent for the cookie store). */
   carts?: CartStore;
+  /** Reads a session and its cart in one round trip, where the backend can (see cartLoadsWithSession). */
+  readSessionAndCart?: ReadSessionAndCart;
   /** Where the sessions live, without credentials (for logs). */
   target: string;
   /** Resolves when the store answers now; rejects (fast) when it does not. */

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { redactUrl, type Config } from '../config.ts';
 import { createPool } from '../db.ts';
 import { describeError, type Log } from '../log.ts';
-import { createCartTable, postgresCarts } from '../carts/postgres.ts';
+import { createCartTable, postgresCarts, readSessionAndCart } from '../carts/postgres.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const PgStore = connectPgSimple(session);
@@ -39,6 +39,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
     kind: 'postgres',
     store,
     carts: postgresCarts(pool),
+    readSessionAndCart: readSessionAndCart(pool),
     target,
     ping: async () => {
       await pool.query('SELECT 1');

@@ -1,8 +1,9 @@
 import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl, type Config } from '../config.ts';
 import { describeError, type Log } from '../log.ts';
-import { redisCarts } from '../carts/redis.ts';
+import { readSessionAndCart, redisCarts } from '../carts/redis.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { replicatedBy, sessionWritesReplicated } from './redis-wait.ts';
 
@@ -56,12 +57,14 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
     throw lastError ?? err;
   }
   const replicated = replicatedBy(client, config);
-  const store = new RedisStore({ client, prefix: 'lab_sess:', ttl: config.sessionTtlSeconds });
+  const prefix = 'lab_sess:';
+  const store = new RedisStore({ client, prefix, ttl: config.sessionTtlSeconds });
   if (config.redisWaitReplicas > 0) sessionWritesReplicated(store, replicated);
   return {
     kind: 'redis',
     store,
     carts: redisCarts(client, config.sessionTtlSeconds, replicated),
+    readSessionAndCart: readSessionAndCart(client, (sid) => prefix + sid, (value) => store.serializer.parse(value) as SessionData),
     target,
     ping: async () => {
       await client.ping();
