@@ -2,6 +2,7 @@
 // each store, direct to a node and through nginx, against a no-session baseline. Every case runs
 // in the same invocation, interleaved in a new order each round; medians are reported.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -114,9 +115,10 @@ async function startBeside(topology: LocalTopology, name: string, changes: Recor
   const port = await freePort();
   const slug = name.replaceAll(' ', '-');
   const files = await makeTempDir(slug);
+  const log = createWriteStream(join(files.path, 'node.log'));
   const own = topology.environment('server_1');
   if (own.DATABASE_URL) own.DATABASE_URL = await ownDatabase(own.DATABASE_URL, slug);
-  const environment = { ...own, NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: files.path, ...changes };
+  const environment = { ...own, NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: join(files.path, 'sessions'), ...changes };
   const url = `http://127.0.0.1:${port}`;
   const server = peer
     ? new ProcessService({
@@ -125,9 +127,11 @@ async function startBeside(topology: LocalTopology, name: string, changes: Recor
         launch: async () => spawnManaged(slug, process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'peer-server.ts')], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...environment } }),
         ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
       })
-    : new AppNode({ name: slug, port, environment, cwd: projectRoot });
+    : // Its log lines come to this process through a pipe, as a topology's nodes' do.
+      new AppNode({ name: slug, port, environment, cwd: projectRoot, output: (chunk) => log.write(chunk) });
   const stop = async () => {
     await server.stop();
+    await new Promise((resolve) => log.end(resolve));
     await files.remove();
   };
   try {
