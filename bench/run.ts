@@ -27,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--quick | --tiny] [--out DIR]\n  full mode by default (about 15 minutes); --quick takes a few minutes; --tiny only checks that it runs');
+  console.log('Usage: npm run bench -- [--quick | --tiny] [--out DIR]\n  full mode by default (about 40 minutes); --quick takes a few minutes; --tiny only checks that it runs');
   process.exit(0);
 }
 const settings = benchSettings[values.tiny ? 'tiny' : values.quick ? 'quick' : 'full'];
