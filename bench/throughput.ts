@@ -114,10 +114,10 @@ async function ownDatabase(databaseUrl: string, slug: string): Promise<string> {
 async function startBeside(topology: LocalTopology, name: string, changes: Record<string, string>, peer = false): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const slug = name.replaceAll(' ', '-');
-  const files = await makeTempDir(slug);
-  const log = createWriteStream(join(files.path, 'node.log'));
   const own = topology.environment('server_1');
   if (own.DATABASE_URL) own.DATABASE_URL = await ownDatabase(own.DATABASE_URL, slug);
+  const files = await makeTempDir(slug);
+  const log = createWriteStream(join(files.path, 'node.log'));
   const environment = { ...own, NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: join(files.path, 'sessions'), ...changes };
   const url = `http://127.0.0.1:${port}`;
   const server = peer
