@@ -8,6 +8,7 @@ import type { LoginTimingResult } from './login-timing.ts';
 import type { OutageResult } from './outage.ts';
 import type { BenchSettings } from './settings.ts';
 import type { CaseResult } from './throughput.ts';
+import { median } from '../lib/stats.ts';
 
 export interface BenchReport {
   date: string;
@@ -22,10 +23,19 @@ export interface BenchReport {
   cookieSize: CookieSizeResult[];
 }
 
+/**
+ * a's throughput against b's: the median of their ratios round by round (each round runs both),
+ * so that a moment when the machine was slower for both does not count against either.
+ */
+export function ratio(a: CaseResult, b: CaseResult): number {
+  if (a.perRound.length !== b.perRound.length) return a.requestsPerSecond / b.requestsPerSecond;
+  return median(a.perRound.map((value, round) => value / b.perRound[round]!));
+}
+
 export function withRatios(results: CaseResult[]): BenchReport['throughput'] {
   return results.map((r) => {
     const baseline = results.find((b) => b.target.startsWith('baseline') && b.path === r.path);
-    return { ...r, ratioToBaseline: baseline ? Math.round((r.requestsPerSecond / baseline.requestsPerSecond) * 100) / 100 : 1 };
+    return { ...r, ratioToBaseline: baseline ? Math.round(ratio(r, baseline) * 100) / 100 : 1 };
   });
 }
 
@@ -39,8 +49,11 @@ function table(header: string[], rows: (string | number)[][]): string {
 export function throughputTable(report: BenchReport): string {
   const rows = [...report.throughput]
     .sort((a, b) => a.path.localeCompare(b.path) || b.requestsPerSecond - a.requestsPerSecond)
-    .map((r) => [r.path, r.target, r.requestsPerSecond, `${r.ratioToBaseline.toFixed(2)}×`, r.p50Ms, r.p99Ms, r.errors + r.non2xx]);
-  return table(['path', 'case', 'req/s', 'vs baseline', 'p50 ms', 'p99 ms', 'errors'], rows);
+    .map((r) => {
+      const cpu = (part: string) => (r.cpuMicros[part] === undefined ? '' : r.cpuMicros[part]);
+      return [r.path, r.target, r.requestsPerSecond, `${r.ratioToBaseline.toFixed(2)}×`, r.p50Ms, r.p99Ms, r.errors + r.non2xx, cpu('node'), cpu('store'), cpu('balancer'), cpu('load generator')];
+    });
+  return table(['path', 'case', 'req/s', 'vs baseline', 'p50 ms', 'p99 ms', 'errors', 'node µs', 'store µs', 'nginx µs', 'load µs'], rows);
 }
 
 export function memoryTable(report: BenchReport): string {
@@ -86,14 +99,14 @@ export function answers(report: BenchReport): string[] {
     const modes = ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
       const atomic = find(report, `${s} direct`, path);
       const inSession = find(report, `${s} direct, cart in session`, path);
-      return atomic && inSession ? [`${s} ${atomic.requestsPerSecond} against ${inSession.requestsPerSecond} req/s (${(atomic.requestsPerSecond / inSession.requestsPerSecond).toFixed(2)}×, p50 ${atomic.p50Ms} against ${inSession.p50Ms} ms)`] : [];
+      return atomic && inSession ? [`${s} ${atomic.requestsPerSecond} against ${inSession.requestsPerSecond} req/s (${ratio(atomic, inSession).toFixed(2)}×, p50 ${atomic.p50Ms} against ${inSession.p50Ms} ms)`] : [];
     });
     if (modes.length > 0) lines.push(`- Atomic carts (the default) against the cart in the session object (CART_MODE=session), ${path} path, direct to one node: ${modes.join('; ')}.`);
   }
   const ratioList = (of: string, against: string, path: 'read' | 'write') =>
     ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
       const [a, b] = [find(report, `${s} direct${of}`, path), find(report, `${s} direct${against}`, path)];
-      return a && b ? [`${s} ${(a.requestsPerSecond / b.requestsPerSecond).toFixed(2)}× (${a.requestsPerSecond} against ${b.requestsPerSecond} req/s)`] : [];
+      return a && b ? [`${s} ${ratio(a, b).toFixed(2)}× (${a.requestsPerSecond} against ${b.requestsPerSecond} req/s)`] : [];
     });
   const againstPeer = ratioList('', ', plain peer', 'read');
   if (againstPeer.length > 0) lines.push(`- The node against the plain peer (Express + express-session on the same store, touch on every read), read path of a 3-line cart: ${againstPeer.join(', ')}.`);
@@ -101,12 +114,19 @@ export function answers(report: BenchReport): string[] {
   if (sameTouch.length > 0) lines.push(`- The same with the node touching on every read too (SESSION_TOUCH_AFTER_SECONDS=0), so only the node's own work differs: ${sameTouch.join(', ')}.`);
   const lazy = ratioList('', ', touch on every read', 'read');
   if (lazy.length > 0) lines.push(`- Lazy touch (the default) against touch on every read, read path: ${lazy.join(', ')}.`);
+  const cpuAgainstPeer = ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
+    const [node, peer] = [find(report, `${s} direct`, 'read'), find(report, `${s} direct, plain peer`, 'read')];
+    if (!node?.cpuMicros.node || !peer?.cpuMicros.node) return [];
+    const store = node.cpuMicros.store === undefined ? '' : `; store ${node.cpuMicros.store} against ${peer.cpuMicros.store} µs`;
+    return [`${s} ${node.cpuMicros.node} against ${peer.cpuMicros.node} µs (the peer's cost ${(peer.cpuMicros.node / node.cpuMicros.node).toFixed(2)}× the node's${store})`];
+  });
+  if (cpuAgainstPeer.length > 0) lines.push(`- CPU per request of the node's own process against the plain peer's, read path (what the load generator and the store spend is not in it): ${cpuAgainstPeer.join(', ')}.`);
   const memoryDirect = find(report, 'memory direct', 'read');
   const memoryNginx = find(report, 'memory via nginx, 1 node', 'read');
   if (memoryDirect && memoryNginx) {
     lines.push(
       `- nginx in front of one node (memory store, read path): ${memoryNginx.requestsPerSecond} against ${memoryDirect.requestsPerSecond} req/s direct ` +
-        `(${(memoryNginx.requestsPerSecond / memoryDirect.requestsPerSecond).toFixed(2)}×), p50 ${memoryNginx.p50Ms} against ${memoryDirect.p50Ms} ms.`,
+        `(${ratio(memoryNginx, memoryDirect).toFixed(2)}×), p50 ${memoryNginx.p50Ms} against ${memoryDirect.p50Ms} ms.`,
     );
   }
   const [firstFiles, lastFiles] = [report.fileStore[0], report.fileStore.at(-1)];
@@ -126,22 +146,26 @@ export function answers(report: BenchReport): string[] {
   for (const store of ['redis', 'postgres']) {
     const shared = find(report, `${store} direct`, 'read');
     if (shared && memoryDirect) {
+      const [node, server, memory] = [shared.cpuMicros.node ?? 0, shared.cpuMicros.store ?? 0, memoryDirect.cpuMicros.node ?? 0];
+      const peers = [find(report, `${store} direct, plain peer`, 'read'), find(report, 'memory direct, plain peer', 'read')];
+      const peerRatio = peers[0] && peers[1] ? `; the plain peer on ${store} makes ${ratio(peers[0], peers[1]).toFixed(2)}× the peer on memory` : '';
       lines.push(
-        `- ${store} against in-process memory (read path, direct): ${(shared.requestsPerSecond / memoryDirect.requestsPerSecond).toFixed(2)}× the throughput, ` +
-          `+${Math.round((shared.p50Ms - memoryDirect.p50Ms) * 100) / 100} ms at p50.`,
+        `- ${store} against in-process memory (read path, direct): ${ratio(shared, memoryDirect).toFixed(2)}× the throughput, ` +
+          `+${Math.round((shared.p50Ms - memoryDirect.p50Ms) * 100) / 100} ms at p50; CPU per request ${node} µs in the node and ${server} µs in ${store} against ${memory} µs ` +
+          `(memory's cost ${memory > 0 && node + server > 0 ? (memory / (node + server)).toFixed(2) : '?'}× theirs)${peerRatio}.`,
       );
     }
   }
   const loggedIn = find(report, 'postgres direct, logged in (token check, DB cart)', 'read');
   const anonymous = find(report, 'postgres direct', 'read');
   if (loggedIn && anonymous) {
-    lines.push(`- A logged-in read (token check + DB cart) against an anonymous one on the same node: ${(loggedIn.requestsPerSecond / anonymous.requestsPerSecond).toFixed(2)}× the throughput, p50 ${loggedIn.p50Ms} against ${anonymous.p50Ms} ms.`);
+    lines.push(`- A logged-in read (token check + DB cart) against an anonymous one on the same node: ${ratio(loggedIn, anonymous).toFixed(2)}× the throughput, p50 ${loggedIn.p50Ms} against ${anonymous.p50Ms} ms.`);
   }
   const noPersistence = find(report, 'redis direct', 'write');
   for (const fsync of ['everysec', 'always']) {
     const aof = find(report, `redis (AOF ${fsync}) direct`, 'write');
     if (!noPersistence || !aof) continue;
-    lines.push(`- Redis with an append-only file (appendfsync ${fsync}) against no persistence, write path direct: ${aof.requestsPerSecond} against ${noPersistence.requestsPerSecond} req/s (${(aof.requestsPerSecond / noPersistence.requestsPerSecond).toFixed(2)}×), p50 ${aof.p50Ms} against ${noPersistence.p50Ms} ms.`);
+    lines.push(`- Redis with an append-only file (appendfsync ${fsync}) against no persistence, write path direct: ${aof.requestsPerSecond} against ${noPersistence.requestsPerSecond} req/s (${ratio(aof, noPersistence).toFixed(2)}×), p50 ${aof.p50Ms} against ${noPersistence.p50Ms} ms.`);
   }
   const [emptyCart, fullCart] = [report.cookieSize[0], report.cookieSize.at(-1)];
   if (emptyCart && fullCart && fullCart.lines > emptyCart.lines) {
@@ -164,7 +188,7 @@ export function markdown(report: BenchReport, chartFile?: string): string {
     `# session-lab benchmark, ${report.mode} mode, ${report.date.slice(0, 10)}`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}; nginx ${m.nginx}; ${m.redis.split(' sha=')[0]}; ${m.postgres}.`,
-    `Load: autocannon on loopback, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target and path.`,
+    `Load: autocannon on loopback in a process of its own, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target and path.`,
     '',
     '## Answers',
     '',
@@ -172,7 +196,8 @@ export function markdown(report: BenchReport, chartFile?: string): string {
     '',
     '## Throughput and latency',
     '',
-    'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path.',
+    'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path. ' +
+      'The µs columns are CPU time (user + system, read from /proc) per request of each part: the node (both nodes through nginx), the store\'s server (PostgreSQL with its backends), nginx, and the load generator.',
     '',
     ...(chartFile ? [`![Throughput against the no-session baseline](${chartFile})`, ''] : []),
     throughputTable(report),

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import type { RunningTopology } from '../runner/backend.ts';
 import { Device } from '../runner/http-client.ts';
@@ -17,6 +16,8 @@ import { RedisServer } from '../runner/servers/redis.ts';
 import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
+import { LoadGenerator } from './load-generator.ts';
+import { listeners, perRequestMicros, readGroups, type ProcessGroups } from './process-cpu.ts';
 import type { BenchSettings } from './settings.ts';
 
 /** Cookie headers (or Authorization headers) of sessions created beforehand. */
@@ -30,6 +31,14 @@ export interface Target {
    * sessions of its own whose carts keep their three lines.
    */
   identities: Record<CaseResult['path'], Identities>;
+  /** Its processes by part (node, store, balancer), for the CPU each spends per request. */
+  processes: ProcessGroups;
+  /**
+   * The cases compared with each other (one store's node, its variants and its peer) run one
+   * after the other in each round, so that a ratio between them is taken over moments close in
+   * time rather than minutes apart on a machine whose load moves.
+   */
+  block: string;
 }
 
 /** Two pools made alike, one for each path. */
@@ -46,6 +55,13 @@ export interface CaseResult {
   errors: number;
   non2xx: number;
   requests: number;
+  /**
+   * Microseconds of CPU per request, by part: node (or peer, or baseline), store, balancer (nginx),
+   * load generator, and benchmark (this process, which reads the nodes' log lines).
+   */
+  cpuMicros: Record<string, number>;
+  /** Requests per second of each round, in round order (ratios are taken round by round). */
+  perRound: number[];
 }
 
 
@@ -147,7 +163,7 @@ async function startBeside(topology: LocalTopology, name: string, changes: Recor
  * Redis with `appendfsync always` (an fsync before every write is answered) and one node on it,
  * with redis-2-aof's server_1 environment otherwise: the strictest AOF beside everysec and none.
  */
-async function startAofAlwaysNode(topology: LocalTopology): Promise<{ url: string; stop(): Promise<void> }> {
+async function startAofAlwaysNode(topology: LocalTopology): Promise<{ url: string; redisPort: number; stop(): Promise<void> }> {
   const dir = await makeTempDir('redis-aof-always');
   const redis = new RedisServer({ name: 'redis-aof-always', port: await freePort(), dir: dir.path, persistence: ['--appendonly', 'yes', '--appendfsync', 'always'] });
   let node: { url: string; stop(): Promise<void> } | undefined;
@@ -163,7 +179,7 @@ async function startAofAlwaysNode(topology: LocalTopology): Promise<{ url: strin
     await stop();
     throw err;
   }
-  return { url: node.url, stop };
+  return { url: node.url, redisPort: redis.port, stop };
 }
 
 async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -183,27 +199,45 @@ async function startBaseline(): Promise<{ url: string; stop(): Promise<void> }> 
   return { url, stop: () => baseline.stop() };
 }
 
+/** The port of a URL (http://host:port, redis://…, postgres://…). */
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
+
+/**
+ * The session store's server a node with this environment uses, as a group of processes; none
+ * for memory, file and cookie sessions.
+ */
+function storeGroup(environment: Record<string, string>): ProcessGroups {
+  const url = environment.SESSION_STORE === 'redis' ? environment.REDIS_URL : environment.SESSION_STORE === 'postgres' ? environment.DATABASE_URL : undefined;
+  return url ? { store: listeners(portOf(url)) } : {};
+}
+
 export interface ThroughputRig {
   targets: Target[];
   topologies: Record<string, LocalTopology>;
+  loadGenerator: LoadGenerator;
   stop(): Promise<void>;
 }
 
-/** Starts the topologies and the baseline, and creates the session pools. */
+/** Starts the topologies, the baseline and the load generator, and creates the session pools. */
 export async function startRig(settings: BenchSettings): Promise<ThroughputRig> {
   const topologies: Record<string, LocalTopology> = {};
   const baseline = await startBaseline();
   const extraNodes: { stop(): Promise<void> }[] = [];
+  let loadGenerator: LoadGenerator | undefined;
   const stop = async () => {
+    await loadGenerator?.stop();
     await Promise.all(extraNodes.map((n) => n.stop()));
     await Promise.all(Object.values(topologies).map((t) => t.down()));
     await baseline.stop();
   };
   try {
+    loadGenerator = await LoadGenerator.start();
     for (const name of ['memory-1', 'file-1', 'redis-2', 'redis-2-aof', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
-    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] } }];
+    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] }, processes: { node: listeners(portOf(baseline.url)) }, block: 'baseline' }];
     for (const [store, topology] of [
       ['memory', 'memory-1'],
       ['file', 'file-1'],
@@ -213,17 +247,32 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       ['cookie', 'cookie-2'],
     ] as const) {
       const running = topologies[topology]!;
+      const storeServer = storeGroup(running.environment('server_1'));
+      const block = store.split(' ')[0]!;
       const directUrl = await direct(running);
       const pool = await pools(() => sessionPool(directUrl, settings.sessionPool));
-      targets.push({ name: `${store} direct`, url: directUrl, identities: pool });
-      const nodes = topology.startsWith('memory-1') || topology.startsWith('file-1') ? '1 node' : '2 nodes';
-      targets.push({ name: `${store} via nginx, ${nodes}`, url: running.balancerUrl, identities: pool });
+      targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, block });
+      const appServices = running.topology.services.filter((s) => s.kind === 'app').map((s) => s.name);
+      const nodes = appServices.length === 1 ? '1 node' : `${appServices.length} nodes`;
+      targets.push({
+        name: `${store} via nginx, ${nodes}`,
+        url: running.balancerUrl,
+        identities: pool,
+        processes: { node: appServices.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
+        block,
+      });
       // The cookie store has no other mode: its cart is always in the (sealed) session.
       if (store === 'cookie' || store.startsWith('redis (')) continue;
       const beside = async (name: string, changes: Record<string, string>, peer = false) => {
         const started = await startBeside(running, name, changes, peer);
         extraNodes.push(started);
-        targets.push({ name: `${store} direct, ${name}`, url: started.url, identities: await pools(() => sessionPool(started.url, settings.sessionPool)) });
+        targets.push({
+          name: `${store} direct, ${name}`,
+          url: started.url,
+          identities: await pools(() => sessionPool(started.url, settings.sessionPool)),
+          processes: { node: listeners(portOf(started.url)), ...storeServer },
+          block,
+        });
       };
       await beside('cart in session', { CART_MODE: 'session' });
       await beside('touch on every read', { SESSION_TOUCH_AFTER_SECONDS: '0' });
@@ -231,55 +280,60 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     }
     const aofAlways = await startAofAlwaysNode(topologies['redis-2-aof']!);
     extraNodes.push(aofAlways);
-    targets.push({ name: 'redis (AOF always) direct', url: aofAlways.url, identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)) });
-    const postgresDirect = targets.find((t) => t.name === 'postgres direct')!.url;
-    targets.push({ name: 'postgres direct, logged in (token check, DB cart)', url: postgresDirect, identities: await pools(() => userPool(postgresDirect, settings.users)) });
-    return { targets, topologies, stop };
+    targets.push({
+      name: 'redis (AOF always) direct',
+      url: aofAlways.url,
+      identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)),
+      processes: { node: listeners(portOf(aofAlways.url)), store: listeners(aofAlways.redisPort) },
+      block: 'redis',
+    });
+    const postgresDirect = targets.find((t) => t.name === 'postgres direct')!;
+    targets.push({
+      name: 'postgres direct, logged in (token check, DB cart)',
+      url: postgresDirect.url,
+      identities: await pools(() => userPool(postgresDirect.url, settings.users)),
+      processes: postgresDirect.processes,
+      block: 'postgres',
+    });
+    for (const target of targets) {
+      for (const [part, pids] of Object.entries(target.processes)) if (pids.length === 0) throw new Error(`${target.name}: no process of its ${part} found listening`);
+    }
+    return { targets, topologies, loadGenerator, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-/** One autocannon run, bounded by time and by request count, whichever comes first. */
-function runAutocannon(options: autocannon.Options, maxRequests: number): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    // autocannon ignores duration when given amount, so the count bound is kept here.
-    let responses = 0;
-    const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-    instance.on('response', () => {
-      if (++responses === maxRequests) instance.stop();
-    });
+async function load(rig: ThroughputRig, target: Target, path: CaseResult['path'], settings: BenchSettings, skuPrefix: string): Promise<CaseResult> {
+  const groups: ProcessGroups = { ...target.processes, 'load generator': [rig.loadGenerator.pid] };
+  const before = readGroups(groups);
+  // This process alone (its children are the servers, each counted in its own group).
+  const ownBefore = process.cpuUsage();
+  const outcome = await rig.loadGenerator.run({
+    url: target.url,
+    path,
+    identities: target.identities[path],
+    skuPrefix,
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+    maxRequests: settings.maxRequests,
   });
-}
-
-async function load(target: Target, path: CaseResult['path'], settings: BenchSettings, skuPrefix: string): Promise<CaseResult> {
-  let next = 0;
-  const identities = target.identities[path];
-  const identity = () => identities[next++ % identities.length]!;
-  // Ten skus per run, spread over the pool's sessions.
-  const body = () => JSON.stringify({ sku: `${skuPrefix}-${next % 10}`, qty: 1 });
-  const request =
-    path === 'read' ? { method: 'GET' as const, path: '/cart' } : { method: 'POST' as const, path: '/cart/items', headers: { 'content-type': 'application/json' } };
-  const result = await runAutocannon(
-    {
-      url: target.url,
-      connections: settings.connections,
-      duration: settings.durationSeconds,
-      requests: [{ ...request, setupRequest: (req) => ({ ...req, headers: { ...req.headers, ...identity() }, ...(path === 'write' ? { body: body() } : {}) }) }],
-    },
-    settings.maxRequests,
-  );
+  const own = process.cpuUsage(ownBefore);
+  const after = { ...readGroups(groups), benchmark: (own.user + own.system) / 1e6 };
+  // Measured over the run's own elapsed time: a run may end early on its request bound.
+  const requestsPerSecond = Math.round(outcome.requests / (outcome.elapsedMs / 1000));
   return {
     target: target.name,
     path,
-    // Measured over the run's own elapsed time: a run may end early on its request bound.
-    requestsPerSecond: Math.round(result.requests.total / ((result.finish.getTime() - result.start.getTime()) / 1000)),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    requests: result.requests.total,
+    requestsPerSecond,
+    p50Ms: outcome.p50Ms,
+    p99Ms: outcome.p99Ms,
+    errors: outcome.errors,
+    non2xx: outcome.non2xx,
+    requests: outcome.requests,
+    cpuMicros: perRequestMicros({ ...before, benchmark: 0 }, after, outcome.requests),
+    perRound: [requestsPerSecond],
   };
 }
 
@@ -292,15 +346,18 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-/** Every case in every round, in a new order each round; the medians over the rounds. */
+/** Every case in every round, blocks and the cases in each in a new order each round; medians. */
 export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
-  const cases = rig.targets.flatMap((target) => (['read', 'write'] as const).map((path) => ({ target, path })));
+  const blocks = new Map<string, { target: Target; path: CaseResult['path'] }[]>();
+  for (const target of rig.targets) {
+    for (const path of ['read', 'write'] as const) blocks.set(target.block, [...(blocks.get(target.block) ?? []), { target, path }]);
+  }
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
-    for (const { target, path } of shuffled(cases)) {
+    for (const { target, path } of shuffled([...blocks.values()]).flatMap((block) => shuffled(block))) {
       // New skus each round, so that no line nears its 999 limit, from four sets in turn, so that a
       // write session's cart (3 lines, 10 more a round) stays under the 50-line limit.
-      const result = await load(target, path, settings, `bench-${round % 4}`);
+      const result = await load(rig, target, path, settings, `bench-${round % 4}`);
       onCase(result);
       const key = `${target.name}|${path}`;
       runs.set(key, [...(runs.get(key) ?? []), result]);
@@ -314,5 +371,7 @@ export async function measureThroughput(rig: ThroughputRig, settings: BenchSetti
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
+    cpuMicros: Object.fromEntries(Object.keys(results[0]!.cpuMicros).map((part) => [part, median(results.map((r) => r.cpuMicros[part] ?? 0))])),
+    perRound: results.map((r) => r.requestsPerSecond),
   }));
 }

@@ -41,6 +41,11 @@ describe('npm run bench -- --tiny', () => {
         expect(result!.requests).toBeGreaterThan(0);
         expect([result!.errors, result!.non2xx], `${target} ${path}`).toEqual([0, 0]);
         expect(result!.ratioToBaseline).toBeGreaterThan(0);
+        expect(result!.perRound).toHaveLength(report.settings.rounds);
+        // The node's process was found and worked; a store's server is counted where there is one.
+        expect(result!.cpuMicros.node, `${target} ${path}`).toBeGreaterThan(0);
+        expect('store' in result!.cpuMicros, `${target} ${path}`).toBe(/^(redis|postgres)/.test(target));
+        expect('balancer' in result!.cpuMicros, `${target} ${path}`).toBe(target.includes('via nginx'));
       }
     }
     expect(report.memory.sizes.map((m) => m.sessions)).toEqual(report.settings.memorySessionCounts);
