@@ -6,6 +6,7 @@ import { createPool } from '../db.ts';
 import { describeError, type Log } from '../log.ts';
 import { createCartTable, postgresCarts, readSessionAndCart } from '../carts/postgres.ts';
 import type { OpenedStore } from './opened-store.ts';
+import { postgresTouchRecordsExpiry } from './touch-records-expiry.ts';
 
 const PgStore = connectPgSimple(session);
 
@@ -17,14 +18,16 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
   const endOwnPool = async () => {
     if (!sharedPool) await pool.end();
   };
+  const table = 'session';
   const store = new PgStore({
     pool,
-    tableName: 'session',
+    tableName: table,
     createTableIfMissing: true,
     ttl: config.sessionTtlSeconds,
     pruneSessionInterval: 60,
     errorLog: (...args: unknown[]) => log(`postgres session store: ${args.map((a) => (a instanceof Error ? describeError(a) : String(a))).join(' ')}`),
   });
+  postgresTouchRecordsExpiry(store, pool, table);
   try {
     // Creates the table if missing and drops expired rows now. connect-pg-simple remembers a failed
     // table creation forever, so a failure here discards this store and the caller opens a new one.

@@ -6,6 +6,7 @@ import { describeError, type Log } from '../log.ts';
 import { readSessionAndCart, redisCarts } from '../carts/redis.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { replicatedBy, sessionWritesReplicated } from './redis-wait.ts';
+import { redisTouchRecordsExpiry } from './touch-records-expiry.ts';
 
 const commandTimeoutMs = 1000;
 
@@ -59,6 +60,7 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
   const replicated = replicatedBy(client, config);
   const prefix = 'lab_sess:';
   const store = new RedisStore({ client, prefix, ttl: config.sessionTtlSeconds });
+  redisTouchRecordsExpiry(store, client, (sid) => prefix + sid);
   if (config.redisWaitReplicas > 0) sessionWritesReplicated(store, replicated);
   return {
     kind: 'redis',

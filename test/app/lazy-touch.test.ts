@@ -67,8 +67,11 @@ async function writeCounter(kind: StoreKind, sid: string, env: Record<string, st
       await admin.config('SET', 'notify-keyspace-events', 'Kg$');
       const subscriber = new Redis(env.REDIS_URL!);
       let count = 0;
+      let previous = '';
       subscriber.on('message', (_channel, event: string) => {
-        if (event === 'expire' || event === 'set') count++;
+        // A SET with an expiry tells "set" then "expire": one write.
+        if (event === 'set' || (event === 'expire' && previous !== 'set')) count++;
+        previous = event;
       });
       await subscriber.subscribe(`__keyspace@0__:${key}`);
       return {
@@ -122,7 +125,65 @@ describe.each(['memory', 'file', 'redis', 'postgres'] as const)('the %s store', 
   it(`writes on nearly every one of ${reads} reads with SESSION_TOUCH_AFTER_SECONDS=0 (touch on every read)`, async () => {
     expect(await writesPerReads({ SESSION_TOUCH_AFTER_SECONDS: '0' })).toBeGreaterThanOrEqual(reads * 0.9);
   });
+
+  it('after an extension, writes nothing and sends no cookie until the next one is due', async () => {
+    vi.spyOn(session.MemoryStore.prototype, 'set');
+    vi.spyOn(session.MemoryStore.prototype, 'touch');
+    const env = { ...(await storeEnv(kind)), SESSION_TTL_SECONDS: '60', SESSION_TOUCH_AFTER_SECONDS: '1' };
+    const node = await startTestNode(env);
+    const device = node.device();
+    expect((await device.post('/cart/items', { sku: 'apple', qty: 1 })).status).toBe(200);
+    const sid = sessionId(device);
+    const counter = await writeCounter(kind, sid, env);
+    const stored = await storedSession(kind, sid);
+    const before = await stored();
+    const setsCookie = (answer: { headers: Record<string, string | string[] | undefined> }) => [answer.headers['set-cookie'] ?? []].flat().some((line) => line.startsWith('lab_sid='));
+    try {
+      await counter.look();
+      await sleep(1100);
+      const extension = await device.get('/cart');
+      await counter.look();
+      expect(setsCookie(extension)).toBe(true);
+      for (let i = 0; i < 20; i++) {
+        const read = await device.get('/cart');
+        expect(read.sessionState).toBe('existing');
+        expect(read.body).toMatchObject({ items: [{ sku: 'apple', qty: 1 }] });
+        expect(setsCookie(read), `read ${i} after the extension`).toBe(false);
+        await counter.look();
+      }
+      await sleep(100);
+      expect(counter.writes()).toBe(1);
+      // The stored session says when it was extended, and nothing else in it changed.
+      const after = await stored();
+      if (before && after) {
+        const cookieExpiresMs = Date.parse(/Expires=([^;]+)/.exec([extension.headers['set-cookie'] ?? []].flat().find((l) => l.startsWith('lab_sid='))!)![1]!);
+        expect(Math.abs(Date.parse(after.cookie.expires) - cookieExpiresMs)).toBeLessThan(1500);
+        expect(Date.parse(after.cookie.expires)).toBeGreaterThan(Date.parse(before.cookie.expires));
+        expect({ ...after, cookie: { ...after.cookie, expires: '' } }).toEqual({ ...before, cookie: { ...before.cookie, expires: '' } });
+      }
+    } finally {
+      await counter.close();
+    }
+  });
 });
+
+type StoredSession = { cookie: { expires: string } } & Record<string, unknown>;
+
+/** Reads the session as Redis or PostgreSQL keeps it (undefined for the other stores). */
+async function storedSession(kind: StoreKind, sid: string): Promise<() => Promise<StoredSession | undefined>> {
+  if (kind === 'redis') {
+    return async () => {
+      const redis = new Redis(inject('redisUrl'));
+      try {
+        return JSON.parse((await redis.get(`lab_sess:${sid}`))!) as StoredSession;
+      } finally {
+        redis.disconnect();
+      }
+    };
+  }
+  if (kind === 'postgres') return async () => (await db.query<{ sess: StoredSession }>('SELECT sess FROM session WHERE sid = $1', [sid])).rows[0]!.sess;
+  return async () => undefined;
+}
 
 describe('an extension, once due', () => {
   it('moves the store’s expiry and sends the cookie again with the same expiry; a read before it sends none', async () => {
