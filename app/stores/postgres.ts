@@ -27,7 +27,7 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
     pruneSessionInterval: 60,
     errorLog: (...args: unknown[]) => log(`postgres session store: ${args.map((a) => (a instanceof Error ? describeError(a) : String(a))).join(' ')}`),
   });
-  postgresTouchRecordsExpiry(store, pool, table);
+  postgresTouchRecordsExpiry(store, pool, table, config.sessionTtlSeconds);
   try {
     // Creates the table if missing and drops expired rows now. connect-pg-simple remembers a failed
     // table creation forever, so a failure here discards this store and the caller opens a new one.

@@ -60,7 +60,7 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
   const replicated = replicatedBy(client, config);
   const prefix = 'lab_sess:';
   const store = new RedisStore({ client, prefix, ttl: config.sessionTtlSeconds });
-  redisTouchRecordsExpiry(store, client, (sid) => prefix + sid);
+  redisTouchRecordsExpiry(store, client, (sid) => prefix + sid, config.sessionTtlSeconds);
   if (config.redisWaitReplicas > 0) sessionWritesReplicated(store, replicated);
   return {
     kind: 'redis',

@@ -9,10 +9,10 @@ import type { SessionData, Store } from 'express-session';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
-/** When the session now expires, as express-session's touch of this request set it. */
-function expiresOf(session: SessionData): Date {
+/** When the session now expires, as express-session's touch of this request set it (else the store's TTL from now, as its own touch would). */
+function expiresOf(session: SessionData, ttlSeconds: number): Date {
   const expires = session.cookie.expires;
-  return expires ? new Date(expires) : new Date(Date.now() + (session.cookie.originalMaxAge ?? 0));
+  return expires ? new Date(expires) : new Date(Date.now() + ttlSeconds * 1000);
 }
 
 type Callback = ((err?: unknown) => void) | undefined;
@@ -36,24 +36,26 @@ redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
 return 1`;
 
 /** connect-redis's touch, replaced: the key's expiry and the stored cookie's `expires` together. */
-export function redisTouchRecordsExpiry(store: Store, client: Redis, key: (sid: string) => string): void {
+export function redisTouchRecordsExpiry(store: Store, client: Redis, key: (sid: string) => string, ttlSeconds: number): void {
   if (!('labSessionTouch' in client)) client.defineCommand('labSessionTouch', { numberOfKeys: 1, lua: redisTouch });
   const touch = (client as unknown as Record<'labSessionTouch', (...args: string[]) => Promise<number>>).labSessionTouch;
   store.touch = (sid, session, callback) => {
-    const expires = expiresOf(session);
+    const expires = expiresOf(session, ttlSeconds);
     const ttlMs = Math.max(1, expires.getTime() - Date.now());
     settle(touch.call(client, key(sid), expires.toISOString(), String(ttlMs)), callback);
   };
 }
 
 /** connect-pg-simple's touch, replaced: the row's expire column and the stored cookie's `expires` together. */
-export function postgresTouchRecordsExpiry(store: Store, pool: pg.Pool, table: string): void {
+export function postgresTouchRecordsExpiry(store: Store, pool: pg.Pool, table: string, ttlSeconds: number): void {
   const statement = {
     name: 'lab-session-touch',
     text: `UPDATE "${table}" SET expire = to_timestamp($1), sess = jsonb_set(sess::jsonb, '{cookie,expires}', to_jsonb($2::text))::json WHERE sid = $3`,
   };
   store.touch = (sid, session, callback) => {
-    const expires = expiresOf(session);
-    settle(pool.query({ ...statement, values: [expires.getTime() / 1000, expires.toISOString(), sid] }), callback);
+    const expires = expiresOf(session, ttlSeconds);
+    // Whole seconds rounded up, as connect-pg-simple writes the column: its read compares it with
+    // the current time rounded up too, so an exact expiry would end a session up to a second early.
+    settle(pool.query({ ...statement, values: [Math.ceil(expires.getTime() / 1000), expires.toISOString(), sid] }), callback);
   };
 }
