@@ -2,16 +2,11 @@
 // long. Every time express-session extends the session (touch, save) the cart's expiry follows,
 // and when the session is destroyed (logout, login's regenerate) the cart goes too.
 import type { Store } from 'express-session';
+import { thenRun as after } from '../stores/store-callback.ts';
 import type { CartStore } from './cart-store.ts';
-
-type Callback = (err?: unknown) => void;
 
 /** Wraps the store's touch, set and destroy in place (it stays the same object, events and all). */
 export function cartFollowsSession(store: Store, carts: CartStore): void {
-  const after = (cartWork: () => Promise<void>, callback: Callback | undefined) => (err?: unknown) => {
-    if (err) return callback?.(err);
-    cartWork().then(() => callback?.(), (cartErr: unknown) => callback?.(cartErr));
-  };
   const { set, destroy } = store;
   store.set = (sid, session, callback) => set.call(store, sid, session, after(() => carts.refresh(sid), callback));
   store.destroy = (sid, callback) => destroy.call(store, sid, after(() => carts.delete(sid), callback));

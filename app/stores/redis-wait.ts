@@ -7,6 +7,7 @@ import type { Store } from 'express-session';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
+import { thenRun, type StoreCallback } from './store-callback.ts';
 
 export type Replicated = () => Promise<void>;
 
@@ -28,11 +29,7 @@ export function replicatedBy(client: Redis, config: Readonly<Config>): Replicate
 
 /** The session store's writes (set, touch) wait for the replicas too. */
 export function sessionWritesReplicated(store: Store, replicated: Replicated): void {
-  type Callback = (err?: unknown) => void;
-  const after = (callback: Callback | undefined) => (err?: unknown) => {
-    if (err) return callback?.(err);
-    replicated().then(() => callback?.(), (waitErr: unknown) => callback?.(waitErr));
-  };
+  const after = (callback: StoreCallback) => thenRun(replicated, callback);
   const { set } = store;
   store.set = (sid, session, callback) => set.call(store, sid, session, after(callback));
   if (store.touch) {

@@ -8,20 +8,12 @@
 import type { SessionData, Store } from 'express-session';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { settle } from './store-callback.ts';
 
 /** When the session now expires, as express-session's touch of this request set it (else the store's TTL from now, as its own touch would). */
 function expiresOf(session: SessionData, ttlSeconds: number): Date {
   const expires = session.cookie.expires;
   return expires ? new Date(expires) : new Date(Date.now() + ttlSeconds * 1000);
-}
-
-type Callback = ((err?: unknown) => void) | undefined;
-
-function settle(work: Promise<unknown>, callback: Callback): void {
-  work.then(
-    () => callback?.(),
-    (err: unknown) => callback?.(err),
-  );
 }
 
 // The stored session is JSON whose first member is the cookie (express-session serializes it
