@@ -4,19 +4,17 @@
 // them 30 s. After: the node keeps them 65 s (KEEP_ALIVE_TIMEOUT_SECONDS' default), longer than
 // nginx. Prints the failed POSTs of each side (a 502 from nginx: it does not retry a POST).
 //   npm run bench:keep-alive -- [--requests N]
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Device } from '../runner/http-client.ts';
 import { startLocalTopology } from '../runner/local/backend.ts';
 import { stopAllManaged } from '../runner/processes.ts';
 import { loadTopology, type Topology } from '../runner/topology.ts';
+import { parseBenchArgs, usageError } from './args.ts';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '21' } } });
+const usage = 'npm run bench:keep-alive -- [--requests N]';
+const { values } = parseBenchArgs('bench:keep-alive', usage, { options: { requests: { type: 'string', default: '21' } } });
 const requests = Number(values.requests);
-if (!Number.isInteger(requests) || requests < 1 || requests > 200) {
-  console.error('bench:keep-alive: --requests must be an integer from 1 to 200');
-  process.exit(2);
-}
+if (!Number.isInteger(requests) || requests < 1 || requests > 200) usageError('bench:keep-alive', usage, `--requests must be a whole number from 1 to 200, not "${values.requests}"`);
 
 function withNodeTimeout(topology: Topology, seconds: string | undefined): Topology {
   return { ...topology, services: topology.services.map((s) => (s.kind === 'app' && seconds ? { ...s, environment: { ...s.environment, KEEP_ALIVE_TIMEOUT_SECONDS: seconds } } : s)) };

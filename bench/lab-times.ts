@@ -3,19 +3,17 @@
 //   npm run bench:lab -- [--repeat N] [--json FILE]
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { scenarios } from '../scenarios/index.ts';
 import { startLocalTopology } from '../runner/local/backend.ts';
 import { runScenario } from '../runner/scenario.ts';
 import { listTopologies, loadTopology } from '../runner/topology.ts';
 import { median } from '../lib/stats.ts';
+import { parseBenchArgs, usageError } from './args.ts';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, json: { type: 'string' } } });
+const usage = 'npm run bench:lab -- [--repeat N] [--json FILE]';
+const { values } = parseBenchArgs('bench:lab', usage, { options: { repeat: { type: 'string', default: '3' }, json: { type: 'string' } } });
 const repeat = Number(values.repeat);
-if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
-  console.error('bench:lab: --repeat must be an integer from 1 to 20');
-  process.exit(2);
-}
+if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) usageError('bench:lab', usage, `--repeat must be a whole number from 1 to 20, not "${values.repeat}"`);
 
 
 const topologies: { name: string; upMs: number; downMs: number }[] = [];

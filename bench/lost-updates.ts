@@ -3,7 +3,6 @@
 // set for every node). Prints the acknowledged adds lost, and whether the cart's limits held.
 //   npm run bench:lost-updates -- [--json FILE]
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { CartMode } from '../app/config.ts';
 import { startLocalTopology } from '../runner/local/backend.ts';
 import { stopAllManaged } from '../runner/processes.ts';
@@ -11,8 +10,9 @@ import { runScenario } from '../runner/scenario.ts';
 import type { Topology } from '../runner/topology.ts';
 import { concurrencyLevels, concurrentAdds, levelBurst, lineLimitBurst, qtyLimitBurst } from '../scenarios/shop/bursts.ts';
 import { analyzeBursts, lostUpdateVerdict } from '../scenarios/shop/checkers/lost-update.ts';
+import { parseBenchArgs } from './args.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'string' } } });
+const { values } = parseBenchArgs('bench:lost-updates', 'npm run bench:lost-updates -- [--json FILE]', { options: { json: { type: 'string' } } });
 
 /** The topology with CART_MODE set on every app node. */
 function withCartMode(topology: Topology, mode: CartMode): Topology {

@@ -4,9 +4,9 @@
 // directory fills, and a request while the store is down. Prints tables, writes JSON and Markdown.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stopAllManaged } from '../runner/processes.ts';
 import { projectRoot } from '../runner/topology.ts';
+import { parseBenchArgs } from './args.ts';
 import { measureFileStore } from './file-store.ts';
 import { describeMachine } from './machine.ts';
 import { measureMemory } from './memory.ts';
@@ -18,7 +18,8 @@ import { answers, cookieSizeTable, fileStoreTable, markdown, memoryTable, outage
 import { benchSettings } from './settings.ts';
 import { measureThroughput, startRig } from './throughput.ts';
 
-const { values } = parseArgs({
+const usage = 'npm run bench -- [--quick | --tiny] [--out DIR]';
+const { values } = parseBenchArgs('bench', usage, {
   options: {
     quick: { type: 'boolean', default: false },
     tiny: { type: 'boolean', default: false },
@@ -27,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--quick | --tiny] [--out DIR]\n  full mode by default (about 40 minutes); --quick takes a few minutes; --tiny only checks that it runs');
+  console.log(`Usage: ${usage}\n  full mode by default (about 40 minutes); --quick takes a few minutes; --tiny only checks that it runs`);
   process.exit(0);
 }
 const settings = benchSettings[values.tiny ? 'tiny' : values.quick ? 'quick' : 'full'];

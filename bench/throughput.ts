@@ -1,27 +1,21 @@
 // Throughput and latency of the read path (GET /cart) and the write path (POST /cart/items) for
 // each store, direct to a node and through nginx, against a no-session baseline. Every case runs
 // in the same invocation, interleaved in a new order each round; medians are reported.
-import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { RunningTopology } from '../runner/backend.ts';
-import { Device } from '../runner/http-client.ts';
 import { startLocalTopology, type LocalTopology } from '../runner/local/backend.ts';
 import { makeTempDir } from '../runner/temp-dir.ts';
 import { spawnManaged } from '../runner/processes.ts';
-import { AppNode } from '../runner/servers/app-node.ts';
 import { ProcessService } from '../runner/servers/process-service.ts';
 import { RedisServer } from '../runner/servers/redis.ts';
 import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
+import { startBeside } from './beside.ts';
+import { sessionPool, userPool, type Identities } from './identities.ts';
 import { LoadGenerator } from './load-generator.ts';
 import { listeners, perRequestMicros, readGroups, type ProcessGroups } from './process-cpu.ts';
 import type { BenchSettings } from './settings.ts';
-
-/** Cookie headers (or Authorization headers) of sessions created beforehand. */
-type Identities = Record<string, string>[];
 
 export interface Target {
   name: string;
@@ -62,101 +56,6 @@ export interface CaseResult {
   cpuMicros: Record<string, number>;
   /** Requests per second of each round, in round order (ratios are taken round by round). */
   perRound: number[];
-}
-
-
-/** A pool of visitors, each with a session that holds a three-line cart. */
-async function sessionPool(url: string, size: number): Promise<Identities> {
-  const pool: Identities = [];
-  const device = new Device('pool', url);
-  try {
-    for (let i = 0; i < size; i++) {
-      device.setCookie('lab_sid', undefined);
-      for (const sku of ['seed-a', 'seed-b', 'seed-c']) {
-        const answer = await device.post('/cart/items', { sku, qty: 1 });
-        if (answer.status !== 200) throw new Error(`creating a session at ${url} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
-      }
-      pool.push({ cookie: device.cookieHeader! });
-    }
-  } finally {
-    await device.close();
-  }
-  return pool;
-}
-
-/** Logged-in users, each with a bearer token (the token check and the DB cart on every request). */
-async function userPool(url: string, size: number): Promise<Identities> {
-  const pool: Identities = [];
-  const device = new Device('users', url);
-  try {
-    for (let i = 0; i < size; i++) {
-      const username = `bench-${randomUUID().slice(0, 8)}-${i}`;
-      const answer = await device.post('/signup', { username, password: 'bench password', device: 'bench' });
-      if (answer.status !== 201) throw new Error(`signing up at ${url} answered ${answer.status}: ${answer.text}`);
-      pool.push({ authorization: `Bearer ${(answer.body as { token: string }).token}` });
-    }
-  } finally {
-    await device.close();
-  }
-  return pool;
-}
-
-/**
- * A database of its own on the PostgreSQL server of databaseUrl, named after a case: a case that
- * writes on every read (touch) leaves dead rows behind, and in a shared table those slowed every
- * other case's reads until vacuumed.
- */
-async function ownDatabase(databaseUrl: string, slug: string): Promise<string> {
-  const name = `bench_${slug.replace(/[^a-z0-9]+/g, '_')}`;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name}`);
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  return url.href;
-}
-
-/**
- * One more process beside a topology's server_1, with its environment (same store, same
- * addresses; a PostgreSQL database of its own) and these variables changed: a node
- * (CART_MODE=session, SESSION_TOUCH_AFTER_SECONDS=0) or, with peer, the plain Express +
- * express-session peer on the same store.
- */
-async function startBeside(topology: LocalTopology, name: string, changes: Record<string, string>, peer = false): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const slug = name.replaceAll(' ', '-');
-  const own = topology.environment('server_1');
-  if (own.DATABASE_URL) own.DATABASE_URL = await ownDatabase(own.DATABASE_URL, slug);
-  const files = await makeTempDir(slug);
-  const log = createWriteStream(join(files.path, 'node.log'));
-  const environment = { ...own, NODE_NAME: slug, PORT: String(port), SESSION_FILE_DIR: join(files.path, 'sessions'), ...changes };
-  const url = `http://127.0.0.1:${port}`;
-  const server = peer
-    ? new ProcessService({
-        name: slug,
-        port,
-        launch: async () => spawnManaged(slug, process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'peer-server.ts')], { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...environment } }),
-        ready: async () => (await fetch(`${url}/healthz`)).arrayBuffer(),
-      })
-    : // Its log lines come to this process through a pipe, as a topology's nodes' do.
-      new AppNode({ name: slug, port, environment, cwd: projectRoot, output: (chunk) => log.write(chunk) });
-  const stop = async () => {
-    await server.stop();
-    await new Promise((resolve) => log.end(resolve));
-    await files.remove();
-  };
-  try {
-    await server.start();
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, stop };
 }
 
 /**
@@ -264,7 +163,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       // The cookie store has no other mode: its cart is always in the (sealed) session.
       if (store === 'cookie' || store.startsWith('redis (')) continue;
       const beside = async (name: string, changes: Record<string, string>, peer = false) => {
-        const started = await startBeside(running, name, changes, peer);
+        const started = await startBeside(running, name, changes, { peer });
         extraNodes.push(started);
         targets.push({
           name: `${store} direct, ${name}`,

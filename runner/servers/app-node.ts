@@ -15,6 +15,8 @@ export interface AppNodeOptions {
   environment: Record<string, string>;
   /** Its working directory (the lab gives each service its own, in the run directory). */
   cwd: string;
+  /** Node.js options before the entry point (a profile's --cpu-prof). */
+  nodeArgs?: readonly string[];
   output?: (chunk: Buffer) => void;
 }
 
@@ -29,14 +31,14 @@ export async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
 
 export class AppNode extends ProcessService {
   constructor(options: AppNodeOptions) {
-    const { name, port, environment, cwd, output } = options;
+    const { name, port, environment, cwd, output, nodeArgs = [] } = options;
     super({
       name,
       port,
       launch: async (changed) => {
         await mkdir(cwd, { recursive: true });
         // --expose-gc lets /debug/memory measure a settled heap.
-        return spawnManaged(name, process.execPath, ['--expose-gc', await appEntryPoint()], {
+        return spawnManaged(name, process.execPath, [...nodeArgs, '--expose-gc', await appEntryPoint()], {
           cwd,
           env: { PATH: process.env.PATH ?? '', ...environment, ...changed },
           output,
