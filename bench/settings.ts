@@ -47,12 +47,14 @@ export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   },
   full: {
     mode: 'full',
-    // Five shorter rounds rather than three longer ones: on a shared machine a case's median then
-    // rests on more moments of its neighbours' noise.
-    durationSeconds: 6,
+    // Fifteen rounds of 2 s rather than five of 6 s, the same load in all: on a shared machine
+    // the same case moves by a third from one minute to the next, so a comparison rests on pairs
+    // of runs taken seconds apart (a store's block of cases takes 20 s a round), and its median
+    // on fifteen of them rather than five.
+    durationSeconds: 2,
     maxRequests: 200_000,
     connections: 16,
-    rounds: 5,
+    rounds: 15,
     sessionPool: 500,
     users: 20,
     memorySessionCounts: [10_000, 100_000],
