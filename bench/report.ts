@@ -24,12 +24,19 @@ export interface BenchReport {
 }
 
 /**
- * a's throughput against b's: the median of their ratios round by round (each round runs both),
- * so that a moment when the machine was slower for both does not count against either.
+ * a's throughput against b's: the median of their ratios run by run, a's run against b's of the
+ * same round, in a group both belong to when there is one (there they ran seconds apart), so that
+ * a moment when the machine was slower for both does not count against either.
  */
 export function ratio(a: CaseResult, b: CaseResult): number {
-  if (a.perRound.length !== b.perRound.length) return a.requestsPerSecond / b.requestsPerSecond;
-  return median(a.perRound.map((value, round) => value / b.perRound[round]!));
+  const shared = a.runs.find((r) => b.runs.some((s) => s.block === r.block))?.block;
+  const ratios = a.runs
+    .filter((r) => shared === undefined || r.block === shared)
+    .flatMap((r) => {
+      const other = b.runs.find((s) => s.round === r.round && (shared === undefined || s.block === shared));
+      return other ? [r.requestsPerSecond / other.requestsPerSecond] : [];
+    });
+  return ratios.length > 0 ? median(ratios) : a.requestsPerSecond / b.requestsPerSecond;
 }
 
 export function withRatios(results: CaseResult[]): BenchReport['throughput'] {

@@ -28,11 +28,13 @@ export interface Target {
   /** Its processes by part (node, store, balancer), for the CPU each spends per request. */
   processes: ProcessGroups;
   /**
-   * The cases compared with each other (one store's node, its variants and its peer) run one
-   * after the other in each round, so that a ratio between them is taken over moments close in
-   * time rather than minutes apart on a machine whose load moves.
+   * The groups of cases compared with each other that it belongs to: its store's (the node, its
+   * variants, its peer, nginx in front) and, for a store's node direct, the stores' (every
+   * store's node and the no-session baseline). The cases of a group run one after the other in
+   * each round, so that a ratio between them is taken over moments seconds apart rather than
+   * minutes apart on a machine whose load moves; a case in two groups runs in both.
    */
-  block: string;
+  blocks: string[];
 }
 
 /** Two pools made alike, one for each path. */
@@ -54,8 +56,8 @@ export interface CaseResult {
    * load generator, and benchmark (this process, which reads the nodes' log lines).
    */
   cpuMicros: Record<string, number>;
-  /** Requests per second of each round, in round order (ratios are taken round by round). */
-  perRound: number[];
+  /** Each run's throughput, with its round and the group it ran in (ratios pair runs by them). */
+  runs: { round: number; block: string; requestsPerSecond: number }[];
 }
 
 /**
@@ -136,7 +138,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
     for (const name of ['memory-1', 'file-1', 'redis-2', 'redis-2-aof', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
-    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] }, processes: { node: listeners(portOf(baseline.url)) }, block: 'baseline' }];
+    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] }, processes: { node: listeners(portOf(baseline.url)) }, blocks: ['stores'] }];
     for (const [store, topology] of [
       ['memory', 'memory-1'],
       ['file', 'file-1'],
@@ -150,7 +152,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       const block = store.split(' ')[0]!;
       const directUrl = await direct(running);
       const pool = await pools(() => sessionPool(directUrl, settings.sessionPool));
-      targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, block });
+      targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, blocks: [block, 'stores'] });
       const appServices = running.topology.services.filter((s) => s.kind === 'app').map((s) => s.name);
       const nodes = appServices.length === 1 ? '1 node' : `${appServices.length} nodes`;
       targets.push({
@@ -158,7 +160,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
         url: running.balancerUrl,
         identities: pool,
         processes: { node: appServices.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
-        block,
+        blocks: [block],
       });
       // The cookie store has no other mode: its cart is always in the (sealed) session.
       if (store === 'cookie' || store.startsWith('redis (')) continue;
@@ -170,7 +172,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
           url: started.url,
           identities: await pools(() => sessionPool(started.url, settings.sessionPool)),
           processes: { node: listeners(portOf(started.url)), ...storeServer },
-          block,
+          blocks: [block],
         });
       };
       await beside('cart in session', { CART_MODE: 'session' });
@@ -184,7 +186,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       url: aofAlways.url,
       identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)),
       processes: { node: listeners(portOf(aofAlways.url)), store: listeners(aofAlways.redisPort) },
-      block: 'redis',
+      blocks: ['redis'],
     });
     const postgresDirect = targets.find((t) => t.name === 'postgres direct')!;
     targets.push({
@@ -192,7 +194,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
       url: postgresDirect.url,
       identities: await pools(() => userPool(postgresDirect.url, settings.users)),
       processes: postgresDirect.processes,
-      block: 'postgres',
+      blocks: ['postgres'],
     });
     for (const target of targets) {
       for (const [part, pids] of Object.entries(target.processes)) if (pids.length === 0) throw new Error(`${target.name}: no process of its ${part} found listening`);
@@ -204,7 +206,7 @@ export async function startRig(settings: BenchSettings): Promise<ThroughputRig> 
   }
 }
 
-async function load(rig: ThroughputRig, target: Target, path: CaseResult['path'], settings: BenchSettings, skuPrefix: string): Promise<CaseResult> {
+async function load(rig: ThroughputRig, target: Target, path: CaseResult['path'], settings: BenchSettings, run: { round: number; block: string }): Promise<CaseResult> {
   const groups: ProcessGroups = { ...target.processes, 'load generator': [rig.loadGenerator.pid] };
   const before = readGroups(groups);
   // This process alone (its children are the servers, each counted in its own group).
@@ -213,7 +215,9 @@ async function load(rig: ThroughputRig, target: Target, path: CaseResult['path']
     url: target.url,
     path,
     identities: target.identities[path],
-    skuPrefix,
+    // Ten skus a round, from four sets in turn: a write session's cart holds at most 3 + 4 × 10
+    // lines (the limit is 50), and its adds spread over them so that no line nears its 999 limit.
+    skuPrefix: `bench-${run.round % 4}`,
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     maxRequests: settings.maxRequests,
@@ -232,7 +236,7 @@ async function load(rig: ThroughputRig, target: Target, path: CaseResult['path']
     non2xx: outcome.non2xx,
     requests: outcome.requests,
     cpuMicros: perRequestMicros({ ...before, benchmark: 0 }, after, outcome.requests),
-    perRound: [requestsPerSecond],
+    runs: [{ ...run, requestsPerSecond }],
   };
 }
 
@@ -245,18 +249,18 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-/** Every case in every round, blocks and the cases in each in a new order each round; medians. */
+/** Every case in every round, the groups and the cases in each in a new order each round; medians. */
 export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
-  const blocks = new Map<string, { target: Target; path: CaseResult['path'] }[]>();
+  const blocks = new Map<string, { target: Target; path: CaseResult['path']; block: string }[]>();
   for (const target of rig.targets) {
-    for (const path of ['read', 'write'] as const) blocks.set(target.block, [...(blocks.get(target.block) ?? []), { target, path }]);
+    for (const block of target.blocks) {
+      for (const path of ['read', 'write'] as const) blocks.set(block, [...(blocks.get(block) ?? []), { target, path, block }]);
+    }
   }
   const runs = new Map<string, CaseResult[]>();
   for (let round = 0; round < settings.rounds; round++) {
-    for (const { target, path } of shuffled([...blocks.values()]).flatMap((block) => shuffled(block))) {
-      // New skus each round, so that no line nears its 999 limit, from four sets in turn, so that a
-      // write session's cart (3 lines, 10 more a round) stays under the 50-line limit.
-      const result = await load(rig, target, path, settings, `bench-${round % 4}`);
+    for (const { target, path, block } of shuffled([...blocks.values()]).flatMap((cases) => shuffled(cases))) {
+      const result = await load(rig, target, path, settings, { round, block });
       onCase(result);
       const key = `${target.name}|${path}`;
       runs.set(key, [...(runs.get(key) ?? []), result]);
@@ -271,6 +275,6 @@ export async function measureThroughput(rig: ThroughputRig, settings: BenchSetti
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
     cpuMicros: Object.fromEntries(Object.keys(results[0]!.cpuMicros).map((part) => [part, median(results.map((r) => r.cpuMicros[part] ?? 0))])),
-    perRound: results.map((r) => r.requestsPerSecond),
+    runs: results.flatMap((r) => r.runs),
   }));
 }
