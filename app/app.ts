@@ -28,6 +28,10 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   app.set('trust proxy', config.trustProxy);
 
   app.use(servedBy(config), requestLog(config, log));
+  // A request-target whose path, as parsed, does not begin with "/" (`//a#@b` parses to "b") is
+  // outside the session cookie's path, so express-session gives it no session, which would read
+  // as a store failure (503). No route is there.
+  app.use((req, _res, next) => next(req.path.startsWith('/') ? undefined : new HttpError('not_found', `no route for ${req.method} ${req.path}`)));
 
   const sessionCookie = readSessionCookie();
   const probeSession = [sessionCookie, createSessionMiddleware(config, opened, true), markSessionState];

@@ -1,5 +1,6 @@
 // The shop over real sockets: every route, both headers, the session states and bad input.
 import { readdir, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { sign } from 'cookie-signature';
 import { request } from 'undici';
@@ -178,6 +179,24 @@ describe('bad input', () => {
     const node = await startTestNode();
     const answer = await raw(node.url, 'DELETE', '/cart/items/%', undefined);
     expect([answer.status, answer.json.error]).toEqual([400, 'bad_path']);
+  });
+
+  it('answers a path that does not begin with "/" once parsed with 404, not as a store failure', async () => {
+    const node = await startTestNode();
+    // Sent as is (a URL-parsing client would drop the fragment): parsed, `//..%#@%` has the
+    // path "%", outside the session cookie's path.
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const { hostname, port } = new URL(node.url);
+      const client = httpRequest({ host: hostname, port, method: 'GET', path: '//..%#@%', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      });
+      client.on('error', reject);
+      client.end();
+    });
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'not_found', message: 'no route for GET %' });
   });
 
   it('answers an unknown route with 404 JSON', async () => {
