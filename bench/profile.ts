@@ -36,7 +36,7 @@ if (values.help) {
   process.exit(0);
 }
 const fail = (message: string) => usageError('bench:profile', usage, message);
-if (!(values.store in topologyOf)) fail(`--store must be one of ${Object.keys(topologyOf).join(', ')}, not "${values.store}"`);
+if (!Object.hasOwn(topologyOf, values.store)) fail(`--store must be one of ${Object.keys(topologyOf).join(', ')}, not "${values.store}"`);
 if (values.path !== 'read' && values.path !== 'write') fail(`--path must be read or write, not "${values.path}"`);
 const runs = Number(values.runs);
 const seconds = Number(values.seconds);
