@@ -113,7 +113,8 @@ export function readSessionCookie(): RequestHandler {
 
 /** After express-session: names the session state in res.locals and the X-Session-State header. */
 export function markSessionState(req: Request, res: Response, next: NextFunction): void {
-  // express-session skips the session when its store reported a disconnect.
+  // express-session skips the session when its store reported a disconnect (and for a path
+  // outside its cookie's path, which createApp answers with 404 before this runs).
   if (!req.session) return next(new HttpError('store_unavailable'));
   const cookieId = res.locals.cookieSessionId;
   const state: SessionState = cookieId === undefined ? 'new' : cookieId === req.sessionID ? 'existing' : 'lost';
