@@ -1,23 +1,31 @@
 # The shop node's image: TypeScript compiled in a build stage, then the compiled app with its
 # production dependencies only, running as the unprivileged `node` user.
-# Built by the compose files in this directory (context: the repository root).
+# Built by the compose files in this directory (context: the repository root), once for every node
+# of a topology (they all name the image session-lab/app:local).
+# Behind a TLS-inspecting proxy npm needs the proxy's CA: the compose files pass the file that
+# NODE_EXTRA_CA_CERTS names as the build secret extra_ca, mounted for `npm ci` only and never
+# written into a layer; without it the secret is empty and npm trusts its own CAs.
 
-FROM node:24.11.1-bookworm-slim AS build
+FROM node:24.19.0-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=secret,id=extra_ca \
+    if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
+    npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY lib ./lib
 COPY app ./app
 RUN npm run build
 
-FROM node:24.11.1-bookworm-slim
+FROM node:24.19.0-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     SESSION_FILE_DIR=/var/lib/session-lab/sessions
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN --mount=type=secret,id=extra_ca \
+    if [ -s /run/secrets/extra_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/extra_ca; fi; \
+    npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist ./dist
 # The file store's directory belongs to the app user; a named volume mounted here starts as a copy of it.
 RUN mkdir -p /var/lib/session-lab/sessions && chown -R node:node /var/lib/session-lab

@@ -36,9 +36,23 @@ export interface RunningTopology {
   /** A GET straight to one app node, bypassing the balancer and any cookie (e.g. /debug/memory). */
   probe(service: string, path: string): Promise<ProbeAnswer>;
   service(name: string): ServiceControl;
+  /**
+   * Images that stand in for the official ones the topology names (built from Debian packages
+   * where no registry answers); every report of a run on them says so. Empty when there are none.
+   */
+  readonly standInImages?: readonly string[];
   /** Stops everything; safe to call more than once. */
   down(): Promise<void>;
 }
+
+/**
+ * What a scenario may need that not every backend gives: client-addresses, a device sending from
+ * a source address of its own (nginx's ip_hash tells devices apart by it).
+ */
+export type Capability = 'client-addresses';
+
+/** The capabilities a backend lacks, each with the reason, which a skipped scenario reports. */
+export type MissingCapabilities = Partial<Record<Capability, string>>;
 
 export class UnknownServiceError extends Error {
   override name = 'UnknownServiceError';

@@ -5,11 +5,11 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
-import { checkCompose, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
+import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
 import { startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
-import { formatFirstBad, formatTable, opPrinter } from './report.ts';
+import { formatFirstBad, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
@@ -152,6 +152,7 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
     const printer = opPrinter((line) => console.log(line));
     const result = await runScenario(scenario, {
       start: starter.for(index),
+      lacks: backend === 'compose' ? composeLacks : {},
       onOp: printer.onOp,
       onRunning: (r) => {
         running = r;
@@ -159,6 +160,11 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
       },
     });
     printer.done();
+    if (result.skipped) {
+      console.log(`  – skipped on the ${backend} backend: ${result.skipped}`);
+      results.push(result);
+      continue;
+    }
     if (result.error) console.log(`  ✗ ${result.error}`);
     console.log(`  ${result.passed ? '✓' : '✗'} expected ${result.expected}, observed ${result.observed} (${(result.durationMs / 1000).toFixed(1)} s)`);
     if (result.firstBad) console.log(`  ${result.passed ? '·' : '✗'} first bad operation ${formatFirstBad(result.firstBad)}`);
@@ -166,19 +172,24 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   }
   console.log(`\n${formatTable(results, color)}`);
   const passed = results.filter((r) => r.passed).length;
+  const skipped = results.filter((r) => r.skipped !== undefined).length;
   const totalMs = Date.now() - startedAt.getTime();
-  console.log(`\n${passed} of ${results.length} scenarios observed what they expected in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
+  const ran = results.length - skipped;
+  console.log(`\n${passed} of ${ran} scenarios observed what they expected${skipped ? ` (${skipped} skipped: they cannot make their point on the ${backend} backend)` : ''} in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
+  const standIns = standInNotice(results);
+  if (standIns) console.log(standIns);
   if (!htmlFile) await pruneOld(reportsDir);
   const htmlPath = htmlFile ?? join(reportsDir, `${runTimestamp(startedAt)}.html`);
   await mkdir(dirname(htmlPath), { recursive: true });
   await writeFile(htmlPath, htmlReport(results, startedAt, backend));
   console.log(`HTML report: ${htmlFile ?? relative(process.cwd(), htmlPath)}`);
   if (jsonFile) {
-    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, scenarios: results };
+    const standInImages = standInImagesOf(results);
+    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, ...(standInImages.length ? { standInImages } : {}), scenarios: results };
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
     console.log(`report written to ${jsonFile}`);
   }
-  return passed === results.length ? 0 : 1;
+  return passed === ran ? 0 : 1;
 }
 
 async function up(name: string | undefined, backend: string): Promise<number> {
@@ -192,7 +203,8 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   const running = (up.running = await start(topology));
   console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
   console.log(`Logs and data: ${relative(projectRoot, running.runDir)}`);
-  console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything.\n');
+  if (running.standInImages?.length) console.log(`Running on stand-in images: ${running.standInImages.join(', ')} (built from Debian packages by npm run setup:docker)`);
+  console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything (under compose: every container, volume and network of the project).\n');
   await new Promise<never>(() => {});
   return 0;
 }

@@ -5,8 +5,8 @@
 // shaped by device; faults are vertical lines across the lanes. A run of thousands of requests is
 // drawn as stacked bars per time bucket instead, so the file stays small.
 import { enginePrincipals, type Op } from './history.ts';
-import { keyMetrics } from './report.ts';
-import type { FirstBad, ScenarioResult } from './scenario.ts';
+import { keyMetrics, standInNotice } from './report.ts';
+import { resultWord, type FirstBad, type ScenarioResult } from './scenario.ts';
 
 /** More device operations than this and the timeline aggregates them per time bucket. */
 export const markLimit = 400;
@@ -158,7 +158,8 @@ const styles = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #0f172a; max-width: 1080px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 36px; border-top: 1px solid #e2e8f0; padding-top: 18px; }
 table { border-collapse: collapse; } td, th { padding: 3px 10px; border-bottom: 1px solid #e2e8f0; text-align: left; vertical-align: top; }
-.pass { color: #15803d; font-weight: 600; } .fail { color: #b91c1c; font-weight: 600; }
+.pass { color: #15803d; font-weight: 600; } .fail { color: #b91c1c; font-weight: 600; } .skip { color: #a16207; font-weight: 600; }
+.stand-in { background: #fefce8; border-left: 4px solid #ca8a04; padding: 6px 10px; }
 .metrics { font: 12px/1.4 ui-monospace, monospace; color: #334155; word-break: break-word; }
 .first-bad-text { background: #fef2f2; border-left: 4px solid #dc2626; padding: 6px 10px; }
 .lane-label, .tick, .fault-label { font: 11px ui-monospace, monospace; fill: #334155; } .fault-label { fill: #6d28d9; }
@@ -166,8 +167,15 @@ table { border-collapse: collapse; } td, th { padding: 3px 10px; border-bottom: 
 .key span { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin: 0 4px 0 12px; }
 `;
 
+function resultCell(result: ScenarioResult): { word: string; cls: string } {
+  const word = resultWord(result);
+  return { word, cls: word.toLowerCase() };
+}
+
 function scenarioSection(result: ScenarioResult): string {
-  const verdict = `<p><span class="${result.passed ? 'pass' : 'fail'}">${result.passed ? 'PASS' : 'FAIL'}</span>: expected <b>${escapeHtml(result.expected)}</b>, observed <b>${escapeHtml(result.observed)}</b> on ${escapeHtml(result.topology)} in ${(result.durationMs / 1000).toFixed(1)} s</p>`;
+  const { word, cls } = resultCell(result);
+  if (result.skipped) return `<section id="${anchor(result.name)}" data-scenario="${escapeHtml(result.name)}"><h2>${escapeHtml(result.name)}</h2><p><span class="skip">SKIP</span>: ${escapeHtml(result.skipped)}</p></section>`;
+  const verdict = `<p><span class="${cls}">${word}</span>: expected <b>${escapeHtml(result.expected)}</b>, observed <b>${escapeHtml(result.observed)}</b> on ${escapeHtml(result.topology)} in ${(result.durationMs / 1000).toFixed(1)} s</p>`;
   const error = result.error ? `<p class="first-bad-text">${escapeHtml(result.error)}</p>` : '';
   const bad = result.firstBad
     ? `<p class="first-bad-text">First bad operation #${result.firstBad.index} at ${Math.round(result.firstBad.atMs)} ms: ${escapeHtml(result.firstBad.process)} ${escapeHtml(result.firstBad.request ?? '')} on ${escapeHtml(result.firstBad.node ?? 'no node')}: expected ${escapeHtml(result.firstBad.expected)}, saw ${escapeHtml(result.firstBad.seen)} (ringed on the timeline).</p>`
@@ -179,13 +187,15 @@ function scenarioSection(result: ScenarioResult): string {
 export function htmlReport(results: readonly ScenarioResult[], startedAt: Date, backend: string): string {
   const passed = results.filter((r) => r.passed).length;
   const rows = results
-    .map((r) => `<tr><td><a href="#${anchor(r.name)}">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.topology)}</td><td>${escapeHtml(r.expected)}</td><td>${escapeHtml(r.observed)}</td><td class="${r.passed ? 'pass' : 'fail'}">${r.passed ? 'PASS' : 'FAIL'}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td></tr>`)
+    .map((r) => `<tr><td><a href="#${anchor(r.name)}">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.topology)}</td><td>${escapeHtml(r.expected)}</td><td>${escapeHtml(r.observed)}</td><td class="${resultCell(r).cls}">${resultCell(r).word}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td></tr>`)
     .join('');
+  const standIns = standInNotice(results);
   const key = (Object.entries(stateColors) as [MarkState, string][]).map(([state, color]) => `<span style="background:${color}"></span>${state}`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>session-lab run ${escapeHtml(startedAt.toISOString())}</title>
 <link rel="icon" href="data:,"><style>${styles}</style></head>
 <body><h1>session-lab: ${passed} of ${results.length} scenarios observed what they expected</h1>
+${standIns ? `<p class="stand-in" data-stand-in>${escapeHtml(standIns)}</p>` : ''}
 <p>${escapeHtml(startedAt.toISOString())}, ${escapeHtml(backend)} backend. Each timeline has a lane per node; every request is a mark where its answer came, coloured by the session state it reported:</p>
 <p class="key">${key}; faults are dashed lines; the first bad operation is ringed. Hover a mark for the request.</p>
 <table><thead><tr><th>scenario</th><th>topology</th><th>expected</th><th>observed</th><th>result</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>

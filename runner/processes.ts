@@ -32,8 +32,24 @@ process.on('exit', () => {
   for (const managed of live) killGroup(managed.child.pid, 'SIGKILL');
 });
 
-/** Stops every process still running (a teardown of last resort, e.g. on Ctrl-C during start-up). */
+const teardowns = new Set<() => Promise<void>>();
+
+/**
+ * Work that must be done before this process exits, even when a signal comes while it starts
+ * something up (the compose backend's `docker compose down` of a half-started project). Returns
+ * the function that takes it back once it is done or no longer needed.
+ */
+export function atTeardown(work: () => Promise<void>): () => void {
+  teardowns.add(work);
+  return () => teardowns.delete(work);
+}
+
+/**
+ * Runs the registered teardowns, then stops every process still running (a teardown of last
+ * resort, e.g. on Ctrl-C during start-up).
+ */
 export async function stopAllManaged(graceMs = 5000): Promise<void> {
+  await Promise.all([...teardowns].map((work) => work().catch(() => {})));
   await Promise.all([...live].map((managed) => managed.stop(graceMs)));
 }
 

@@ -2,7 +2,7 @@
 // and for each verdict the operation it turned on.
 import { styleText } from 'node:util';
 import { enginePrincipals, type Op } from './history.ts';
-import type { FirstBad, ScenarioResult } from './scenario.ts';
+import { resultWord, type FirstBad, type ScenarioResult } from './scenario.ts';
 
 function outcome(op: Op): string {
   if (op.type === 'ok') return '';
@@ -64,7 +64,7 @@ export function keyMetrics(metrics: Record<string, unknown>, prefix = ''): strin
 }
 
 export function formatTable(results: readonly ScenarioResult[], color: boolean): string {
-  const rows = results.map((r) => [r.name, r.expected, r.observed, `${(r.durationMs / 1000).toFixed(1)} s`, r.passed ? 'PASS' : 'FAIL', keyMetrics(r.metrics)]);
+  const rows = results.map((r) => [r.name, r.expected, r.observed, `${(r.durationMs / 1000).toFixed(1)} s`, resultWord(r), r.skipped ?? keyMetrics(r.metrics)]);
   const header = ['scenario', 'expected', 'observed', 'time', 'result', 'key metrics'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
@@ -72,8 +72,19 @@ export function formatTable(results: readonly ScenarioResult[], color: boolean):
       .map((cell, i) => {
         const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
         if (!color || i !== 4) return padded;
-        return styleText(cell === 'PASS' ? 'green' : 'red', padded);
+        return styleText(cell === 'PASS' ? 'green' : cell === 'SKIP' ? 'yellow' : 'red', padded);
       })
       .join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** Said under every summary of a run on stand-in images, so that no figure passes for the official images'. */
+export function standInNotice(results: readonly ScenarioResult[]): string | undefined {
+  const images = standInImagesOf(results);
+  return images.length === 0 ? undefined : `stand-in images: ${images.join(', ')} (built from Debian packages by npm run setup:docker, not the official images)`;
+}
+
+/** Every stand-in image any of these runs used, once each. */
+export function standInImagesOf(results: readonly ScenarioResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.standInImages ?? []))].sort();
 }

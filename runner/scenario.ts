@@ -2,7 +2,7 @@
 // through a Lab, and a checker that reads the history and says what was observed. The engine
 // runs it; what the checker says is the verdict, even when the checker itself fails.
 import { withTimeout } from '../lib/time.ts';
-import type { RunningTopology } from './backend.ts';
+import type { Capability, MissingCapabilities, RunningTopology } from './backend.ts';
 import { History, type Op } from './history.ts';
 import { Lab } from './lab.ts';
 import { loadTopology, type Topology } from './topology.ts';
@@ -42,6 +42,8 @@ export interface Scenario<O extends Op = Op> {
   topology: string;
   /** The outcome it expects to observe. */
   expected: string;
+  /** What its point needs of the backend; on a backend that lacks one it is skipped, with the reason. */
+  needs?: readonly Capability[];
   run(lab: Lab): Promise<void>;
   /** A pure function of the history (the workload's devices recorded its ops as O). */
   check(history: readonly O[]): Verdict;
@@ -71,8 +73,21 @@ export interface ScenarioResult {
   runDir: string | undefined;
   /** Why the run or its checker failed. */
   error?: string;
+  /** Why it did not run on this backend (observed is then "skipped"): it could not make its point there. */
+  skipped?: string;
+  /** Images that stood in for the official ones during the run (compose backend, no registry). */
+  standInImages?: readonly string[];
   history: Op[];
 }
+
+/** A run's result in one word: a skip is neither a pass nor a failure. */
+export function resultWord(result: ScenarioResult): 'PASS' | 'FAIL' | 'SKIP' {
+  if (result.skipped !== undefined) return 'SKIP';
+  return result.passed ? 'PASS' : 'FAIL';
+}
+
+/** The outcome of a scenario that did not run on this backend. */
+export const skippedOutcome = 'skipped';
 
 export type StartTopology = (topology: Topology) => Promise<RunningTopology>;
 
@@ -82,9 +97,16 @@ export interface RunOptions {
   /** Called with the topology while it is up, so that a signal handler can tear it down. */
   onRunning?: (running: RunningTopology | undefined) => void;
   timeoutMs?: number;
+  /** What the backend cannot give, and why: a scenario that needs it is skipped. */
+  lacks?: MissingCapabilities;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const missing = scenario.needs?.find((need) => options.lacks?.[need] !== undefined);
+  if (missing) {
+    const skipped = `needs ${missing}: ${options.lacks![missing]!}`;
+    return { name: scenario.name, topology: scenario.topology, expected: scenario.expected, observed: skippedOutcome, passed: false, metrics: {}, durationMs: 0, runDir: undefined, skipped, history: [] };
+  }
   const startedAt = performance.now();
   // Its clock starts once the topology is up, so a timeline starts with the scenario's first step.
   let history = new History(options.onOp);
@@ -116,6 +138,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     durationMs: Math.round(performance.now() - startedAt),
     runDir: running?.runDir,
     ...(verdict.error ? { error: verdict.error } : {}),
+    ...(running?.standInImages?.length ? { standInImages: running.standInImages } : {}),
     history: history.ops,
   };
 }

@@ -67,9 +67,12 @@ function sentinelOf(service: Record<string, unknown>): boolean {
   return typeof environment === 'object' && environment !== null && !Array.isArray(environment) && 'SENTINEL_PRIMARY' in environment;
 }
 
+/** The image every app node runs; one node's `build` makes it. */
+export const appImage = 'session-lab/app:local';
+
 function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
-  if (service.build !== undefined) return 'app';
   const image = String(service.image ?? '');
+  if (service.build !== undefined || image === appImage) return 'app';
   for (const kind of ['nginx', 'redis', 'postgres'] as const) {
     if (image === kind || image.startsWith(`${kind}:`)) return kind === 'redis' && sentinelOf(service) ? 'sentinel' : kind;
   }

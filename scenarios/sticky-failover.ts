@@ -11,6 +11,8 @@ export const stickyFailover: Scenario<ShopOp> = {
   name: 'sticky-failover',
   summary: 'file-2-sticky-ip: kill -9 the node holding device A; A loses its cart when it moves, and again when it moves back; the other node’s devices lose nothing.',
   topology: 'file-2-sticky-ip',
+  // Devices told apart by their source address: a backend that cannot give them one skips it.
+  needs: ['client-addresses'],
   expected: 'lost-on-move-and-back',
   async run(lab) {
     const devices = Array.from({ length: 4 }, (_, i) => shopDevice(lab, `device-${String.fromCharCode(65 + i)}`, { localAddress: `127.0.${i + 1}.1` }));

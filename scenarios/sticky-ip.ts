@@ -11,6 +11,8 @@ export const stickyIp: Scenario<ShopOp> = {
   name: 'sticky-ip',
   summary: `${devices} devices, each from an address of its own, on file-2-sticky-ip (ip_hash): each stays on one node and keeps its cart; the devices spread over both nodes.`,
   topology: 'file-2-sticky-ip',
+  // Devices told apart by their source address: a backend that cannot give them one skips it.
+  needs: ['client-addresses'],
   expected: 'sticky-kept',
   async run(lab) {
     const all = Array.from({ length: devices }, (_, i) => shopDevice(lab, `device-${i + 1}`, { localAddress: `127.0.${i + 1}.1` }));

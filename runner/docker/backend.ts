@@ -1,10 +1,13 @@
 // The compose backend: the same topology file run by `docker compose`, driven through the same
 // RunningTopology as the local backend, so that scenarios, checkers and reports are the same.
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { pollUntil } from '../../lib/time.ts';
-import type { ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
+import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
+import { atTeardown } from '../processes.ts';
 import { newRunDir } from '../run-dir.ts';
 import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
@@ -14,9 +17,17 @@ export interface ComposeOptions {
   commands?: CommandRunner;
   /** Where `docker compose logs -f` goes live; undefined keeps it in the run's log file only. */
   terminal?: NodeJS.WriteStream;
-  /** How long a started service may take to become healthy. */
-  healthTimeoutMs?: number;
+  /** How long a started service may take to answer. */
+  readyTimeoutMs?: number;
 }
+
+/** What this backend cannot give a scenario, and why. */
+export const composeLacks: MissingCapabilities = {
+  'client-addresses': "every request reaches nginx's container from Docker's bridge gateway, so all devices are one client address",
+};
+
+/** The label setup:docker puts on an image it built from Debian packages in place of an official one. */
+export const standInLabel = 'org.session-lab.stand-in';
 
 export class ComposeUnavailableError extends Error {
   override name = 'ComposeUnavailableError';
@@ -45,96 +56,144 @@ export function probeScript(port: number, path: string): string {
   ].join('');
 }
 
-/** Fails with a clear message when docker or its compose plugin is missing. */
+/** Fails with a clear message when docker or its compose plugin is missing, or no daemon answers. */
 export async function checkCompose(commands: CommandRunner = dockerCommands): Promise<void> {
+  const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
   try {
     await commands.run('docker', ['compose', 'version']);
   } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new ComposeUnavailableError(`the compose backend needs Docker with its compose plugin; \`docker compose version\` failed (${reason})`);
+    throw new ComposeUnavailableError(`the compose backend needs Docker with its compose plugin (npm run setup:docker installs them); \`docker compose version\` failed (${firstLine(err)})`);
+  }
+  try {
+    await commands.run('docker', ['info', '--format', '{{.ServerVersion}}']);
+  } catch (err) {
+    throw new ComposeUnavailableError(`no Docker daemon answers (npm run setup:docker starts one); \`docker info\` failed (${firstLine(err)})`);
   }
 }
 
 export async function startComposeTopology(topology: Topology, options: ComposeOptions = {}): Promise<RunningTopology> {
   const commands = options.commands ?? dockerCommands;
   const project = `session-lab-${topology.name}`;
-  const compose = (...args: string[]) => commands.run('docker', ['compose', '-p', project, '-f', topology.file, ...args]);
+  // The topology's file, then the overrides that redeploys write (see restartWith).
+  const files = [topology.file];
+  const compose = (args: string[], signal?: AbortSignal) =>
+    commands.run('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), ...args], signal ? { signal } : {});
 
   await checkCompose(commands);
   const runDir = await newRunDir(topology.name, 'compose');
   const logFile = createWriteStream(join(runDir, 'logs', 'compose.log'));
   let logs: { stop(): Promise<void> } | undefined;
 
+  // `down` must also run when a signal comes during `up`: the teardown stops the `up` in flight
+  // (its whole process group) and waits for it to exit before removing what it had made.
+  const starting = new AbortController();
+  let up: Promise<unknown> | undefined;
   let downing: Promise<void> | undefined;
   const down = () => {
-    // Also after a failed `up`: whatever did start goes, with its volumes.
     downing ??= (async () => {
+      starting.abort();
+      await up?.catch(() => {});
       await logs?.stop();
-      await compose('down', '-v', '--remove-orphans');
+      await compose(['down', '-v', '--remove-orphans']);
       await new Promise<void>((resolve) => logFile.end(resolve));
+      forget();
     })();
     return downing;
   };
+  const forget = atTeardown(down);
 
   const names = topology.services.map((s) => s.name);
   const nginx = topology.services.find((s) => s.kind === 'nginx')!;
   let balancerUrl: string;
+  let standInImages: string[];
   try {
-    await compose('up', '-d', '--build', '--wait');
-    const published = (await compose('port', nginx.name, String(nginx.containerPort))).trim();
+    // A runner that was killed (kill -9) could not bring its project down: the next run does.
+    if ((await compose(['ps', '-a', '-q'])).trim() !== '') {
+      logFile.write(`removing the containers an earlier run of ${project} left\n`);
+      await compose(['down', '-v', '--remove-orphans']);
+    }
+    up = compose(['up', '-d', '--build', '--wait'], starting.signal);
+    await up;
+    const published = (await compose(['port', nginx.name, String(nginx.containerPort)])).trim();
     const hostPort = published.slice(published.lastIndexOf(':') + 1);
     if (!/^\d+$/.test(hostPort)) throw new Error(`docker compose port ${nginx.name} ${nginx.containerPort} said "${published}"`);
     balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
+    standInImages = await standIns(commands, (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean));
     const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
-    logs = commands.follow('docker', ['compose', '-p', project, '-f', topology.file, 'logs', '-f', ...noColor], (chunk) => {
+    logs = commands.follow('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), 'logs', '-f', ...noColor], (chunk) => {
       logFile.write(chunk);
       options.terminal?.write(chunk);
     });
   } catch (err) {
+    // Also after a failed or interrupted `up`: whatever did start goes, with its volumes.
     await down().catch(() => {});
     throw err;
   }
 
-  const healthTimeoutMs = options.healthTimeoutMs ?? 60_000;
-  const waitHealthy = (name: string) =>
-    pollUntil(
-      name,
-      async () => {
-        const entry = parsePs(await compose('ps', '--format', 'json', name)).find((e) => e.Service === name);
-        // A service without a healthcheck (nginx) is ready when it runs.
-        if (entry && (entry.Health === 'healthy' || (entry.Health === '' && entry.State === 'running'))) return;
-        throw new Error(entry ? `${entry.State} ${entry.Health}` : 'not listed');
-      },
-      { timeoutMs: healthTimeoutMs, firstDelayMs: 100, maxDelayMs: 1000 },
-    );
+  const probe = async (name: string, path: string): Promise<ProbeAnswer> => {
+    const node = appServices(topology).find((s) => s.name === name);
+    if (!node) throw new UnknownServiceError(`no app node "${name}" in ${topology.name}`);
+    return JSON.parse(await compose(['exec', '-T', name, 'node', '-e', probeScript(node.containerPort, path)])) as ProbeAnswer;
+  };
+
+  // Ready as the local backend means it: the service itself answers (a node's /healthz, the
+  // compose healthcheck's own command run at once), not Docker's health status, which is only
+  // checked every `interval` and would make a fault operation last seconds longer than the fault.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const answers = async (name: string) => {
+    const spec = topology.services.find((s) => s.name === name)!;
+    if (spec.kind === 'app') {
+      const answer = await probe(name, '/healthz');
+      if (answer.status !== 200) throw new Error(`/healthz answered ${answer.status}`);
+    } else if (spec.healthcheck) {
+      await compose(['exec', '-T', name, ...spec.healthcheck]);
+    } else {
+      const entry = parsePs(await compose(['ps', '--format', 'json', name])).find((e) => e.Service === name);
+      if (entry?.State !== 'running') throw new Error(entry ? entry.State : 'not listed');
+    }
+  };
+  const waitReady = (name: string) => pollUntil(name, () => answers(name), { timeoutMs: readyTimeoutMs, firstDelayMs: 20, maxDelayMs: 100 });
+
+  // A redeploy's changed variables, per service, in one override file that every later command reads too.
+  const overrideFile = join(runDir, 'redeploy.override.yml');
+  const redeployed: Record<string, Record<string, string>> = {};
 
   const service = (name: string): ServiceControl => {
     if (!names.includes(name)) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${names.join(', ')}`);
     return {
       start: async () => {
-        await compose('start', name);
-        await waitHealthy(name);
+        await compose(['start', name]);
+        await waitReady(name);
       },
       stop: async () => {
-        await compose('stop', name);
+        await compose(['stop', name]);
       },
       kill: async () => {
-        await compose('kill', '-s', 'SIGKILL', name);
+        await compose(['kill', '-s', 'SIGKILL', name]);
       },
       pause: async () => {
-        await compose('pause', name);
+        await compose(['pause', name]);
       },
       resume: async () => {
-        await compose('unpause', name);
+        await compose(['unpause', name]);
+      },
+      restartWith: async (environment) => {
+        redeployed[name] = { ...redeployed[name], ...environment };
+        const services = Object.fromEntries(Object.entries(redeployed).map(([s, env]) => [s, { environment: env }]));
+        await writeFile(overrideFile, `# Written by the lab for this run: the variables its redeploys changed.\n${stringify({ services })}`);
+        if (!files.includes(overrideFile)) files.push(overrideFile);
+        await compose(['up', '-d', '--no-deps', '--force-recreate', name]);
+        await waitReady(name);
       },
     };
   };
 
-  const probe = async (name: string, path: string): Promise<ProbeAnswer> => {
-    const node = appServices(topology).find((s) => s.name === name);
-    if (!node) throw new UnknownServiceError(`no app node "${name}" in ${topology.name}`);
-    return JSON.parse(await compose('exec', '-T', name, 'node', '-e', probeScript(node.containerPort, path))) as ProbeAnswer;
-  };
+  return { topology, balancerUrl, runDir, standInImages, probe, service, down };
+}
 
-  return { topology, balancerUrl, runDir, probe, service, down };
+/** The stand-in images (setup:docker's, and any image built on one) that these containers run. */
+async function standIns(commands: CommandRunner, containers: string[]): Promise<string[]> {
+  if (containers.length === 0) return [];
+  const lines = await commands.run('docker', ['inspect', '--format', `{{.Config.Image}} {{index .Config.Labels "${standInLabel}"}}`, ...containers]);
+  return [...new Set(lines.split('\n').filter((line) => line.trim().split(' ').length > 1).map((line) => line.split(' ')[0]!))].sort();
 }

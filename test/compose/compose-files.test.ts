@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
 import { renderNginxTemplate } from '../../runner/nginx-template.ts';
-import { appServices, composeDir, listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
+import { appImage, appServices, composeDir, listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
 
 const schema = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/compose-spec/compose-spec.json'), 'utf8')) as object;
 // The spec names its meta-schema with https and no fragment; Ajv knows draft-07 by its http URL.
@@ -86,11 +86,17 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
     expect(published.map(([n, s]) => [n, s.ports])).toEqual([['nginx', [port]]]);
   });
 
-  it('pins every image to a release, never latest', () => {
+  it('pins every image it pulls to a release, never latest', () => {
     // PostgreSQL numbers its releases major.minor.
     for (const [service, spec] of Object.entries(composeFile(name).services)) {
-      if (spec.image) expect(spec.image, service).toMatch(/^([a-z]+\/)?[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
+      if (spec.image && spec.image !== appImage) expect(spec.image, service).toMatch(/^([a-z]+\/)?[a-z]+:\d+\.\d+(\.\d+)?(-[a-z]+)?$/);
     }
+  });
+
+  it('builds the app image once, by one node, and runs it on every node', () => {
+    const nodes = appServices(loadTopology(name)).map((node) => composeFile(name).services[node.name]!);
+    expect(nodes.filter((spec) => spec.build).length).toBe(1);
+    for (const spec of nodes) expect(spec.image).toBe(appImage);
   });
 
   it('gives each store a healthcheck and a named data volume', () => {
@@ -146,7 +152,7 @@ describe('the nginx template in the official image', () => {
     const nginx = loadTopology(name).services.find((s) => s.kind === 'nginx')!;
     const template = join(projectRoot, 'nginx', 'nginx.conf.template');
     // The image's 20-envsubst-on-templates.sh: envsubst over "${VAR} …" for every defined variable.
-    const env = { ...nginx.environment, PATH: process.env.PATH ?? '', HOSTNAME: 'nginx', NGINX_VERSION: '1.28.0' };
+    const env = { ...nginx.environment, PATH: process.env.PATH ?? '', HOSTNAME: 'nginx', NGINX_VERSION: '1.30.4' };
     const defined = Object.keys(env).map((k) => `\${${k}}`).join(' ');
     const byEnvsubst = execFileSync('envsubst', [defined], { input: readFileSync(template), env, encoding: 'utf8' });
     expect(renderNginxTemplate(env, template)).toBe(byEnvsubst);

@@ -1,30 +1,56 @@
-// The compose backend's docker commands, in order, recorded by a fake command runner (no Docker
-// engine runs here): bring-up, faults, probes, and teardown after success and after failure.
+// The compose backend's docker commands, in order, recorded by a fake command runner: bring-up,
+// faults, probes, redeploys, and teardown after success, failure and a signal during start-up.
+// test/runner/compose-engine.test.ts runs a scenario against a real engine where one answers.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePs, probeScript, startComposeTopology } from '../../runner/docker/backend.ts';
-import type { CommandRunner } from '../../runner/docker/commands.ts';
+import type { CommandRunner, RunOptions } from '../../runner/docker/commands.ts';
+import { stopAllManaged } from '../../runner/processes.ts';
 import { runScenario, type Scenario } from '../../runner/scenario.ts';
 import { loadTopology } from '../../runner/topology.ts';
 
 class FakeDocker implements CommandRunner {
   readonly calls: string[] = [];
-  private healthChecks = 0;
+  private probes = 0;
+  /** The compose files of the last command, after the topology's own. */
+  extraFiles: string[] = [];
 
-  constructor(private readonly failOn?: string) {}
+  constructor(
+    private readonly failOn?: string,
+    private leftover = '',
+    /** Hangs `up` until its signal aborts it (a Ctrl-C during start-up). */
+    private readonly hangUp = false,
+  ) {}
 
-  async run(command: string, args: string[]): Promise<string> {
-    // Drop "compose -p <project> -f <file>" so that the assertions read like the commands.
-    const short = args[0] === 'compose' && args[1] === '-p' ? [args[2], ...args.slice(5)] : args;
+  async run(command: string, args: string[], options: RunOptions = {}): Promise<string> {
+    // Drop "compose -p <project> -f <file> [-f <override>…]" so that the assertions read like the commands.
+    let short = args;
+    if (args[0] === 'compose' && args[1] === '-p') {
+      let i = 3;
+      const files: string[] = [];
+      while (args[i] === '-f') files.push(args[(i += 2) - 1]!);
+      this.extraFiles = files.slice(1);
+      short = [args[2]!, ...args.slice(i)];
+    }
     const call = `${command} ${short.join(' ')}`;
     this.calls.push(call.replace(/ -e fetch\(.*$/, ' -e <probe>'));
     if (this.failOn && call.includes(this.failOn)) throw new Error(`${this.failOn}: failed (fake)`);
-    if (short.includes('port')) return '0.0.0.0:8080\n';
-    if (short.includes('ps')) {
-      this.healthChecks++;
-      const health = this.healthChecks === 1 ? 'starting' : 'healthy';
-      return JSON.stringify({ Service: short.at(-1), State: 'running', Health: health }) + '\n';
+    if (this.hangUp && short.includes('up')) {
+      await new Promise((resolve) => options.signal?.addEventListener('abort', resolve));
+      throw new Error('up: stopped by SIGTERM');
     }
-    if (short.includes('exec')) return JSON.stringify({ status: 200, servedBy: 'server_1', body: { heapUsedBytes: 1 } });
+    if (short.includes('port')) return '0.0.0.0:8080\n';
+    if (short.includes('-q')) {
+      const ids = this.leftover;
+      this.leftover = '';
+      return ids;
+    }
+    if (short.includes('ps')) return JSON.stringify({ Service: short.at(-1), State: 'running', Health: '' }) + '\n';
+    if (short.includes('exec') && short.includes('node')) {
+      // The first readiness probe finds the node still starting.
+      const status = this.probes++ === 0 ? 503 : 200;
+      return JSON.stringify({ status, servedBy: 'server_1', body: { heapUsedBytes: 1 } });
+    }
     return '';
   }
 
@@ -51,13 +77,17 @@ describe('the compose backend (fake command runner)', () => {
     expect(result.error).toBeUndefined();
     expect(docker.calls).toEqual([
       'docker compose version',
+      'docker info --format {{.ServerVersion}}',
+      'docker session-lab-redis-2 ps -a -q',
       'docker session-lab-redis-2 up -d --build --wait',
       'docker session-lab-redis-2 port nginx 80',
+      'docker session-lab-redis-2 ps -a -q',
       'docker session-lab-redis-2 logs -f --no-color (followed)',
       'docker session-lab-redis-2 stop server_1',
       'docker session-lab-redis-2 start server_1',
-      'docker session-lab-redis-2 ps --format json server_1',
-      'docker session-lab-redis-2 ps --format json server_1',
+      // Ready when the node itself answers /healthz, asked at once and again until it does.
+      'docker session-lab-redis-2 exec -T server_1 node -e <probe>',
+      'docker session-lab-redis-2 exec -T server_1 node -e <probe>',
       'docker session-lab-redis-2 kill -s SIGKILL server_2',
       'docker session-lab-redis-2 exec -T server_1 node -e <probe>',
       'logs stopped',
@@ -81,14 +111,59 @@ describe('the compose backend (fake command runner)', () => {
   it('tears down what started when up fails, and says why', async () => {
     const docker = new FakeDocker('up -d');
     await expect(startComposeTopology(loadTopology('file-2'), { commands: docker })).rejects.toThrow('up -d: failed (fake)');
-    expect(docker.calls).toEqual(['docker compose version', 'docker session-lab-file-2 up -d --build --wait', 'docker session-lab-file-2 down -v --remove-orphans']);
+    expect(docker.calls.slice(-2)).toEqual(['docker session-lab-file-2 up -d --build --wait', 'docker session-lab-file-2 down -v --remove-orphans']);
+  });
+
+  it('removes what a killed runner left of the project before it starts', async () => {
+    const docker = new FakeDocker(undefined, 'f00d\n');
+    const running = await startComposeTopology(loadTopology('file-2'), { commands: docker });
+    await running.down();
+    expect(docker.calls.slice(2, 5)).toEqual(['docker session-lab-file-2 ps -a -q', 'docker session-lab-file-2 down -v --remove-orphans', 'docker session-lab-file-2 up -d --build --wait']);
+  });
+
+  it('on a signal during start-up, stops the up in flight and then brings the project down', async () => {
+    const docker = new FakeDocker(undefined, '', true);
+    const starting = startComposeTopology(loadTopology('file-2'), { commands: docker });
+    starting.catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(docker.calls.at(-1)).toBe('docker session-lab-file-2 up -d --build --wait');
+    // What the CLI's signal handler runs: the teardowns, then every managed process.
+    await stopAllManaged();
+    expect(docker.calls.at(-1)).toBe('docker session-lab-file-2 down -v --remove-orphans');
+    await expect(starting).rejects.toThrow('stopped by SIGTERM');
+  });
+
+  it('starts a store and waits for its own healthcheck command to pass', async () => {
+    const docker = new FakeDocker();
+    const running = await startComposeTopology(loadTopology('redis-2'), { commands: docker });
+    await running.service('redis').start();
+    await running.down();
+    expect(docker.calls).toContain('docker session-lab-redis-2 exec -T redis redis-cli ping');
+  });
+
+  it('redeploys a node with changed variables through an override file that later commands read too', async () => {
+    const docker = new FakeDocker();
+    const running = await startComposeTopology(loadTopology('redis-2'), { commands: docker });
+    await running.service('server_1').restartWith!({ SESSION_SECRET: 'new,old' });
+    await running.service('server_1').restartWith!({ TRUST_PROXY: 'false' });
+    const override = docker.extraFiles[0]!;
+    await running.service('server_2').stop();
+    expect(docker.extraFiles).toEqual([override]);
+    await running.down();
+    expect(docker.calls.filter((c) => c.includes('force-recreate'))).toEqual(Array(2).fill('docker session-lab-redis-2 up -d --no-deps --force-recreate server_1'));
+    expect(readFileSync(override, 'utf8')).toContain('SESSION_SECRET: new,old\n      TRUST_PROXY: "false"');
   });
 
   it('says plainly when docker compose is missing', async () => {
     const docker = new FakeDocker('compose version');
     await expect(startComposeTopology(loadTopology('file-2'), { commands: docker })).rejects.toThrow(
-      'the compose backend needs Docker with its compose plugin; `docker compose version` failed',
+      'the compose backend needs Docker with its compose plugin (npm run setup:docker installs them); `docker compose version` failed',
     );
+  });
+
+  it('says plainly when no daemon answers', async () => {
+    const docker = new FakeDocker('docker info');
+    await expect(startComposeTopology(loadTopology('file-2'), { commands: docker })).rejects.toThrow('no Docker daemon answers (npm run setup:docker starts one)');
   });
 });
 

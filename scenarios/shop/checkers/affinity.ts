@@ -88,6 +88,8 @@ export function firstVisitVerdict(history: readonly Op[]): Verdict {
  * device of the killed node lost its session when it moved to the surviving node and again when
  * it moved back; the devices of the surviving node lost nothing. survivors-lost: a device of the
  * surviving node lost its session. kept: a moved device kept its session (a shared store would).
+ * inconclusive: no device was on the killed node, or none on the other (then nothing says what
+ * the survivors kept: all devices arriving from one address sit on one node).
  */
 export function failoverVerdict(history: readonly Op[]): Verdict {
   const kill = history.find((op) => op.process === enginePrincipals.nemesis && op.action === 'kill' && op.type === 'ok');
@@ -111,7 +113,7 @@ export function failoverVerdict(history: readonly Op[]): Verdict {
   };
   const pinnedLoss = pinned.flatMap((device) => losses(phase(device, kill.index, Infinity)))[0];
   if (pinnedLoss) return { observed: 'survivors-lost', metrics, firstBad: firstBad(pinnedLoss, 'its session, on the node that stayed up', 'lost') };
-  if (moved.length === 0) return { observed: 'inconclusive', metrics };
+  if (moved.length === 0 || pinned.length === 0) return { observed: 'inconclusive', metrics };
   const keptOne = moved.find((device) => lossesOf(device).whileDown === 0);
   if (keptOne) return { observed: 'kept', metrics };
   const firstLoss = losses(phase(moved[0]!, kill.index, start.index))[0]!;

@@ -1,24 +1,34 @@
-// What a store's restart or crash took with it: each device's acknowledged adds before the fault,
-// against the first cart the device was shown after the store was back. A pure function of the
-// history; a write with no answer or a 5xx (info) is neither kept nor lost.
+// What a store's restart or crash took with it: each device's acknowledged adds against the last
+// cart the device was shown. A pure function of the history that never asks when the fault
+// operation itself ended: how long a backend takes to kill or start a store must not decide what
+// counts as lost. A write with no answer or a 5xx (info) is neither kept nor lost.
 import { enginePrincipals } from '../../../runner/history.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
 
+/** Acknowledged quantities a cart lacks: every add of these workloads is one unit, so this counts adds. */
+function missingAdds(acknowledged: ReadonlyMap<string, number>, op: ShopOp): number {
+  const shown = new Map((op.cart ?? []).map((l) => [l.sku, l.qty]));
+  let missing = 0;
+  for (const [sku, qty] of acknowledged) missing += Math.max(0, qty - (shown.get(sku) ?? 0));
+  return missing;
+}
+
 /**
- * The fault is the first one on the store; "back" is the last fault's end. Devices are anonymous
- * (their cart lives in the session) or logged in (their answers name a user: the cart lives with
- * the user in the database). logged-in-writes-lost: a logged-in device's first cart after the
- * store was back lacked acknowledged adds. writes-lost: an anonymous device's did, and no
- * logged-in device lost anything; sessionsLost says how many devices found their session gone.
- * no-write-lost: every device saw all of its acknowledged adds again.
+ * Devices are anonymous (their cart lives in the session) or logged in (their answers name a user:
+ * the cart lives with the user in the database). For each device that answered after the first
+ * fault began, its last cart is held against every add acknowledged before that answer came
+ * (adds only grow a cart, so re-adding a sku after a loss cannot hide it). logged-in-writes-lost:
+ * a logged-in device's cart lacked acknowledged adds. writes-lost: an anonymous device's did, and
+ * no logged-in device lost anything. no-write-lost: every device's last cart held all of them.
+ * firstBad is the first answer that showed a cart without an acknowledged add.
  */
 export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
   const faults = history.filter((op) => op.process === enginePrincipals.nemesis && op.type === 'ok');
   if (faults.length === 0) return { observed: 'inconclusive', metrics: { faults: 0 } };
   const [fault, back] = [faults[0]!, faults.at(-1)!];
   const devices = [...new Set(history.filter((op) => cartActions.has(op.action)).map((op) => op.process))];
-  let acknowledged = 0;
+  let acknowledgedTotal = 0;
   let lost = 0;
   let sessionsLost = 0;
   let devicesChecked = 0;
@@ -27,34 +37,40 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
   let firstLoggedIn: FirstBad | undefined;
   for (const device of devices) {
     const ops = history.filter((op) => op.process === device && cartActions.has(op.action));
-    const before = ops.filter((op) => op.type === 'ok' && op.endedMs <= fault.startedMs);
-    const adds = before.filter((op) => op.action === shopActions.addItem);
-    const model = new Map<string, number>();
-    for (const op of adds) model.set(String(op.args?.sku), (model.get(String(op.args?.sku)) ?? 0) + Number(op.args?.qty));
-    const after = ops.find((op) => op.type === 'ok' && op.startedMs >= back.endedMs && op.cart);
-    if (!after || adds.length === 0) continue;
-    devicesChecked++;
-    acknowledged += adds.length;
-    if (after.sessionState === 'lost') sessionsLost++;
-    const shown = new Map((after.cart ?? []).map((l) => [l.sku, l.qty]));
-    // Quantities missing, counted in adds (every add of these workloads is one unit).
-    let missing = 0;
-    for (const [sku, qty] of model) missing += Math.max(0, qty - (shown.get(sku) ?? 0));
-    lost += missing;
-    if (after.user !== undefined) {
-      loggedIn.devices++;
-      loggedIn.acknowledged += adds.length;
-      loggedIn.lost += missing;
+    const acknowledged = new Map<string, number>();
+    let adds = 0;
+    let last: { op: ShopOp; missing: number; adds: number } | undefined;
+    let bad: FirstBad | undefined;
+    for (const op of ops) {
+      if (op.type === 'ok' && op.action === shopActions.addItem) {
+        const sku = String(op.args?.sku);
+        acknowledged.set(sku, (acknowledged.get(sku) ?? 0) + Number(op.args?.qty));
+        adds++;
+      }
+      if (op.type !== 'ok' || !op.cart || op.startedMs < fault.startedMs) continue;
+      const missing = missingAdds(acknowledged, op);
+      last = { op, missing, adds };
+      bad ??= missing > 0 ? firstBad(op, `the ${adds} adds acknowledged so far`, `${op.sessionState}, ${formatCart(op.cart)}`) : undefined;
     }
-    if (missing === 0) continue;
-    const bad = firstBad(after, `the ${adds.length} adds acknowledged before ${fault.request}`, `${after.sessionState}, ${formatCart(after.cart)}`);
+    if (!last || last.adds === 0) continue;
+    devicesChecked++;
+    acknowledgedTotal += last.adds;
+    lost += last.missing;
+    if (ops.some((op) => op.startedMs >= fault.startedMs && op.sessionState === 'lost')) sessionsLost++;
+    const isLoggedIn = last.op.user !== undefined;
+    if (isLoggedIn) {
+      loggedIn.devices++;
+      loggedIn.acknowledged += last.adds;
+      loggedIn.lost += last.missing;
+    }
+    if (last.missing === 0 || !bad) continue;
     if (!first || bad.index < first.index) first = bad;
-    if (after.user !== undefined && (!firstLoggedIn || bad.index < firstLoggedIn.index)) firstLoggedIn = bad;
+    if (isLoggedIn && (!firstLoggedIn || bad.index < firstLoggedIn.index)) firstLoggedIn = bad;
   }
   const metrics = {
-    fault: `${fault.request} … ${back.request}`,
+    fault: fault === back ? fault.request : `${fault.request} … ${back.request}`,
     devices: devicesChecked,
-    acknowledgedBeforeFault: acknowledged,
+    acknowledged: acknowledgedTotal,
     lost,
     sessionsLost,
     loggedInDevices: loggedIn.devices,

@@ -63,6 +63,13 @@ describe('failoverVerdict', () => {
     expect(failoverVerdict(ops).observed).toBe('kept');
   });
 
+  it('is inconclusive when every device sat on the killed node: nothing shows what the survivors kept', () => {
+    // All devices from one address (the compose backend's bridge gateway) hash to one node.
+    const allOnOne = [add('apple', 'server_1', [['apple', 1]], on('a', 'sa')), add('apple', 'server_1', [['apple', 1]], on('b', 'sb'))];
+    const ops = history(...allOnOne, fault('kill', 'server_1'), lostOn('server_2', 'sa2'), fault('start', 'server_1'), lostOn('server_1', 'sa3'));
+    expect(failoverVerdict(ops)).toMatchObject({ observed: 'inconclusive', metrics: { movedDevices: 2, pinnedDevices: 0 } });
+  });
+
   it('is inconclusive without the node coming back', () => {
     expect(failoverVerdict(history(...before, fault('kill', 'server_1'), lostOn('server_2', 'sa2'))).observed).toBe('inconclusive');
   });
