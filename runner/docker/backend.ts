@@ -3,6 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { pollUntil } from '../../lib/time.ts';
 import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
@@ -85,7 +86,9 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   let logs: { stop(): Promise<void> } | undefined;
 
   // `down` must also run when a signal comes during `up`: the teardown stops the `up` in flight
-  // (its whole process group) and waits for it to exit before removing what it had made.
+  // (its whole process group) and waits for it to exit before removing what it had made. Creations
+  // the stopped `up` had asked for may still land in the daemon after that, so `down` is repeated
+  // until the engine lists nothing of the project.
   const starting = new AbortController();
   let up: Promise<unknown> | undefined;
   let downing: Promise<void> | undefined;
@@ -95,6 +98,10 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
       await up?.catch(() => {});
       await logs?.stop();
       await compose(['down', '-v', '--remove-orphans']);
+      for (const deadline = Date.now() + 30_000; (await projectLeftovers(commands, project)).length > 0 && Date.now() < deadline; ) {
+        await sleep(250);
+        await compose(['down', '-v', '--remove-orphans']);
+      }
       await new Promise<void>((resolve) => logFile.end(resolve));
       forget();
     })();
@@ -108,7 +115,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   let standInImages: string[];
   try {
     // A runner that was killed (kill -9) could not bring its project down: the next run does.
-    if ((await compose(['ps', '-a', '-q'])).trim() !== '') {
+    if ((await projectLeftovers(commands, project)).length > 0) {
       logFile.write(`removing the containers an earlier run of ${project} left\n`);
       await compose(['down', '-v', '--remove-orphans']);
     }
@@ -189,6 +196,17 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   };
 
   return { topology, balancerUrl, runDir, standInImages, probe, service, down };
+}
+
+/** The containers, volumes and networks of a compose project that the engine still has. */
+export async function projectLeftovers(commands: CommandRunner, project: string): Promise<string[]> {
+  const label = `label=com.docker.compose.project=${project}`;
+  const lists = await Promise.all([
+    commands.run('docker', ['ps', '-a', '-q', '--filter', label]),
+    commands.run('docker', ['volume', 'ls', '-q', '--filter', label]),
+    commands.run('docker', ['network', 'ls', '-q', '--filter', label]),
+  ]);
+  return lists.flatMap((list) => list.split('\n').filter(Boolean));
 }
 
 /** The stand-in images (setup:docker's, and any image built on one) that these containers run. */

@@ -5,7 +5,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { startComposeTopology } from '../../runner/docker/backend.ts';
+import { projectLeftovers, startComposeTopology } from '../../runner/docker/backend.ts';
+import { dockerCommands } from '../../runner/docker/commands.ts';
 import { runScenario } from '../../runner/scenario.ts';
 import { projectRoot } from '../../runner/topology.ts';
 import { redisRestart } from '../../scenarios/redis-restart.ts';
@@ -23,12 +24,7 @@ function engineProblem(): string | undefined {
 const problem = engineProblem();
 if (problem) console.log(`compose-engine tests skipped: ${problem}`);
 
-/** Containers, volumes and networks of a compose project, as the engine lists them. */
-function leftovers(project: string): string[] {
-  const label = `label=com.docker.compose.project=${project}`;
-  const list = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-  return [...list('ps', '-aq', '--filter', label), ...list('volume', 'ls', '-q', '--filter', label), ...list('network', 'ls', '-q', '--filter', label)];
-}
+const leftovers = (project: string) => projectLeftovers(dockerCommands, project);
 
 describe.skipIf(problem !== undefined)('the compose backend on a real engine', () => {
   it('runs redis-restart: the restart loses every anonymous cart, observed through nginx, and down leaves nothing', async () => {
@@ -40,7 +36,7 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     // The fault ends when Redis itself answers again, not at Docker's next health check.
     const restart = result.history.find((op) => op.action === 'restart')!;
     expect(restart.endedMs - restart.startedMs).toBeLessThan(5000);
-    expect(leftovers('session-lab-redis-2')).toEqual([]);
+    expect(await leftovers('session-lab-redis-2')).toEqual([]);
   }, 180_000);
 
   it('brings the project down when Ctrl-C comes during the start-up', async () => {
@@ -50,7 +46,7 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(child, 'exit');
     // Until some of the project exists: `up` is creating it.
-    for (const deadline = Date.now() + 60_000; leftovers('session-lab-file-2').length === 0; ) {
+    for (const deadline = Date.now() + 60_000; (await leftovers('session-lab-file-2')).length === 0; ) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`nothing of the project appeared:\n${output}`);
       await sleep(100);
     }
@@ -58,6 +54,6 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     const [code] = await exited;
     expect(code, output).toBe(130);
     expect(output).not.toContain('is up');
-    expect(leftovers('session-lab-file-2')).toEqual([]);
+    expect(await leftovers('session-lab-file-2')).toEqual([]);
   }, 120_000);
 });

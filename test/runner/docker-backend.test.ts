@@ -17,7 +17,7 @@ class FakeDocker implements CommandRunner {
 
   constructor(
     private readonly failOn?: string,
-    private leftover = '',
+    public leftover = '',
     /** Hangs `up` until its signal aborts it (a Ctrl-C during start-up). */
     private readonly hangUp = false,
   ) {}
@@ -75,10 +75,15 @@ describe('the compose backend (fake command runner)', () => {
     const docker = new FakeDocker();
     const result = await runScenario(scenario(script), { start: (t) => startComposeTopology(t, { commands: docker }) });
     expect(result.error).toBeUndefined();
+    const leftoverChecks = [
+      'docker ps -a -q --filter label=com.docker.compose.project=session-lab-redis-2',
+      'docker volume ls -q --filter label=com.docker.compose.project=session-lab-redis-2',
+      'docker network ls -q --filter label=com.docker.compose.project=session-lab-redis-2',
+    ];
     expect(docker.calls).toEqual([
       'docker compose version',
       'docker info --format {{.ServerVersion}}',
-      'docker session-lab-redis-2 ps -a -q',
+      ...leftoverChecks,
       'docker session-lab-redis-2 up -d --build --wait',
       'docker session-lab-redis-2 port nginx 80',
       'docker session-lab-redis-2 ps -a -q',
@@ -92,6 +97,7 @@ describe('the compose backend (fake command runner)', () => {
       'docker session-lab-redis-2 exec -T server_1 node -e <probe>',
       'logs stopped',
       'docker session-lab-redis-2 down -v --remove-orphans',
+      ...leftoverChecks,
     ]);
     expect(result.history.find((op) => op.action === 'probe')?.value).toEqual({ heapUsedBytes: 1 });
   });
@@ -105,20 +111,20 @@ describe('the compose backend (fake command runner)', () => {
       { start: (t) => startComposeTopology(t, { commands: docker }) },
     );
     expect(result.error).toBe('broken script');
-    expect(docker.calls.at(-1)).toBe('docker session-lab-redis-2 down -v --remove-orphans');
+    expect(docker.calls.at(-4)).toBe('docker session-lab-redis-2 down -v --remove-orphans');
   });
 
   it('tears down what started when up fails, and says why', async () => {
     const docker = new FakeDocker('up -d');
     await expect(startComposeTopology(loadTopology('file-2'), { commands: docker })).rejects.toThrow('up -d: failed (fake)');
-    expect(docker.calls.slice(-2)).toEqual(['docker session-lab-file-2 up -d --build --wait', 'docker session-lab-file-2 down -v --remove-orphans']);
+    expect(docker.calls.slice(-5, -3)).toEqual(['docker session-lab-file-2 up -d --build --wait', 'docker session-lab-file-2 down -v --remove-orphans']);
   });
 
   it('removes what a killed runner left of the project before it starts', async () => {
     const docker = new FakeDocker(undefined, 'f00d\n');
     const running = await startComposeTopology(loadTopology('file-2'), { commands: docker });
     await running.down();
-    expect(docker.calls.slice(2, 5)).toEqual(['docker session-lab-file-2 ps -a -q', 'docker session-lab-file-2 down -v --remove-orphans', 'docker session-lab-file-2 up -d --build --wait']);
+    expect(docker.calls.slice(4, 7)).toEqual(['docker network ls -q --filter label=com.docker.compose.project=session-lab-file-2', 'docker session-lab-file-2 down -v --remove-orphans', 'docker session-lab-file-2 up -d --build --wait']);
   });
 
   it('on a signal during start-up, stops the up in flight and then brings the project down', async () => {
@@ -129,8 +135,16 @@ describe('the compose backend (fake command runner)', () => {
     expect(docker.calls.at(-1)).toBe('docker session-lab-file-2 up -d --build --wait');
     // What the CLI's signal handler runs: the teardowns, then every managed process.
     await stopAllManaged();
-    expect(docker.calls.at(-1)).toBe('docker session-lab-file-2 down -v --remove-orphans');
+    expect(docker.calls.at(-4)).toBe('docker session-lab-file-2 down -v --remove-orphans');
     await expect(starting).rejects.toThrow('stopped by SIGTERM');
+  });
+
+  it('brings the project down again while the engine still lists some of it (creations that landed late)', async () => {
+    const docker = new FakeDocker();
+    const running = await startComposeTopology(loadTopology('file-2'), { commands: docker });
+    docker.leftover = 'c0ffee\n';
+    await running.down();
+    expect(docker.calls.filter((c) => c.includes(' down ')).length).toBe(2);
   });
 
   it('starts a store and waits for its own healthcheck command to pass', async () => {
