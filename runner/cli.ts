@@ -9,7 +9,8 @@ import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopolo
 import { startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
-import { formatFirstBad, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
+import { formatFirstBad, formatRepeatTable, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
+import { repeatWord, summarizeRepeats } from './repeat.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
@@ -31,6 +32,9 @@ Options:
   --json FILE                       (run) write the whole report, histories included, as JSON
   --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
+  --repeat N                        (run) run each scenario N times (1–100): the table says in how many
+                                    runs it observed its expectation (k/N), every outcome seen, and
+                                    each metric's range; exit 0 only when every run did
   --image NAME                      (k8s) the app image in the cluster (default session-lab:dev)
   --namespace NAME                  (k8s) the namespace (default session-lab-<topology>)
   -h, --help                        this help
@@ -137,8 +141,25 @@ function list(scenarios: readonly Scenario[]): void {
   }
 }
 
-async function run(scenarios: readonly Scenario[], names: string[], backend: string, jsonFile: string | undefined, htmlFile: string | undefined, streamLogs: boolean): Promise<number> {
-  const chosen = pickScenarios(scenarios, names);
+function parseRepeat(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const repeat = Number(value);
+  if (!/^\d+$/.test(value) || repeat < 1 || repeat > 100) throw new UsageError(`--repeat must be a whole number from 1 to 100 (got "${value}")`);
+  return repeat;
+}
+
+interface RunArgs {
+  names: string[];
+  backend: string;
+  jsonFile: string | undefined;
+  htmlFile: string | undefined;
+  streamLogs: boolean;
+  repeat: number;
+}
+
+async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat }: RunArgs): Promise<number> {
+  // Each scenario's runs one after the other, so that a topology started ahead is the same one.
+  const chosen = pickScenarios(scenarios, names).flatMap((scenario) => Array<Scenario>(repeat).fill(scenario));
   const start = backendStarter(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
   const color = useColor(process.stdout);
@@ -148,7 +169,8 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
   for (const [index, scenario] of chosen.entries()) {
-    console.log(`\n▶ ${scenario.name} (${scenario.topology}): ${scenario.summary}`);
+    const runNumber = repeat > 1 ? ` [run ${(index % repeat) + 1}/${repeat}]` : '';
+    console.log(`\n▶ ${scenario.name}${runNumber} (${scenario.topology}): ${scenario.summary}`);
     const printer = opPrinter((line) => console.log(line));
     const result = await runScenario(scenario, {
       start: starter.for(index),
@@ -170,26 +192,29 @@ async function run(scenarios: readonly Scenario[], names: string[], backend: str
     if (result.firstBad) console.log(`  ${result.passed ? '·' : '✗'} first bad operation ${formatFirstBad(result.firstBad)}`);
     results.push(result);
   }
-  console.log(`\n${formatTable(results, color)}`);
-  const passed = results.filter((r) => r.passed).length;
-  const skipped = results.filter((r) => r.skipped !== undefined).length;
+  const summaries = summarizeRepeats(results);
+  console.log(`\n${repeat > 1 ? formatRepeatTable(summaries, color) : formatTable(results, color)}`);
+  const held = summaries.filter((s) => repeatWord(s) === 'PASS').length;
+  const skipped = summaries.filter((s) => s.skipped !== undefined).length;
   const totalMs = Date.now() - startedAt.getTime();
-  const ran = results.length - skipped;
-  console.log(`\n${passed} of ${ran} scenarios observed what they expected${skipped ? ` (${skipped} skipped: they cannot make their point on the ${backend} backend)` : ''} in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
+  const ran = summaries.length - skipped;
+  const every = repeat > 1 ? ` in every one of ${repeat} runs` : '';
+  console.log(`\n${held} of ${ran} scenarios observed what they expected${every}${skipped ? ` (${skipped} skipped: they cannot make their point on the ${backend} backend)` : ''} in ${(totalMs / 1000).toFixed(1)} s; service logs in ${relative(projectRoot, runsDir)}/`);
   const standIns = standInNotice(results);
   if (standIns) console.log(standIns);
   if (!htmlFile) await pruneOld(reportsDir);
   const htmlPath = htmlFile ?? join(reportsDir, `${runTimestamp(startedAt)}.html`);
   await mkdir(dirname(htmlPath), { recursive: true });
-  await writeFile(htmlPath, htmlReport(results, startedAt, backend));
+  await writeFile(htmlPath, htmlReport(results, startedAt, backend, repeat > 1 ? summaries : undefined));
   console.log(`HTML report: ${htmlFile ?? relative(process.cwd(), htmlPath)}`);
   if (jsonFile) {
     const standInImages = standInImagesOf(results);
-    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, ...(standInImages.length ? { standInImages } : {}), scenarios: results };
+    const repeated = repeat > 1 ? { repeat, summary: summaries } : {};
+    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, ...(standInImages.length ? { standInImages } : {}), ...repeated, scenarios: results };
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
     console.log(`report written to ${jsonFile}`);
   }
-  return passed === ran ? 0 : 1;
+  return held === ran ? 0 : 1;
 }
 
 async function up(name: string | undefined, backend: string): Promise<number> {
@@ -218,6 +243,7 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
       json: { type: 'string' },
       html: { type: 'string' },
       logs: { type: 'boolean', default: false },
+      repeat: { type: 'string' },
       image: { type: 'string', default: 'session-lab:dev' },
       namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -233,7 +259,7 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
       list(scenarios);
       return 0;
     case 'run':
-      return run(scenarios, rest, values.backend, values.json, values.html, values.logs);
+      return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat) });
     case 'up':
       return up(rest[0], values.backend);
     case 'k8s': {

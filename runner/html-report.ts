@@ -5,6 +5,7 @@
 // shaped by device; faults are vertical lines across the lanes. A run of thousands of requests is
 // drawn as stacked bars per time bucket instead, so the file stays small.
 import { enginePrincipals, type Op } from './history.ts';
+import { formatOutcomes, formatRanges, repeatWord, type RepeatSummary } from './repeat.ts';
 import { keyMetrics, standInNotice } from './report.ts';
 import { resultWord, type FirstBad, type ScenarioResult } from './scenario.ts';
 
@@ -172,34 +173,65 @@ function resultCell(result: ScenarioResult): { word: string; cls: string } {
   return { word, cls: word.toLowerCase() };
 }
 
-function scenarioSection(result: ScenarioResult): string {
+/** A scenario's section; run numbers it among the runs of a repeated run. */
+function scenarioSection(result: ScenarioResult, run?: number): string {
   const { word, cls } = resultCell(result);
-  if (result.skipped) return `<section id="${anchor(result.name)}" data-scenario="${escapeHtml(result.name)}"><h2>${escapeHtml(result.name)}</h2><p><span class="skip">SKIP</span>: ${escapeHtml(result.skipped)}</p></section>`;
+  const id = anchor(run === undefined ? result.name : `${result.name}-run-${run}`);
+  const title = `<h2>${escapeHtml(result.name)}${run === undefined ? '' : ` (run ${run})`}</h2>`;
+  if (result.skipped) return `<section id="${id}" data-scenario="${escapeHtml(result.name)}">${title}<p><span class="skip">SKIP</span>: ${escapeHtml(result.skipped)}</p></section>`;
   const verdict = `<p><span class="${cls}">${word}</span>: expected <b>${escapeHtml(result.expected)}</b>, observed <b>${escapeHtml(result.observed)}</b> on ${escapeHtml(result.topology)} in ${(result.durationMs / 1000).toFixed(1)} s</p>`;
   const error = result.error ? `<p class="first-bad-text">${escapeHtml(result.error)}</p>` : '';
   const bad = result.firstBad
     ? `<p class="first-bad-text">First bad operation #${result.firstBad.index} at ${Math.round(result.firstBad.atMs)} ms: ${escapeHtml(result.firstBad.process)} ${escapeHtml(result.firstBad.request ?? '')} on ${escapeHtml(result.firstBad.node ?? 'no node')}: expected ${escapeHtml(result.firstBad.expected)}, saw ${escapeHtml(result.firstBad.seen)} (ringed on the timeline).</p>`
     : '';
-  return `<section id="${anchor(result.name)}" data-scenario="${escapeHtml(result.name)}"><h2>${escapeHtml(result.name)}</h2>${verdict}${error}${bad}<p class="metrics">${escapeHtml(keyMetrics(result.metrics))}</p>${timelineSvg(result.history, result.firstBad)}</section>`;
+  return `<section id="${id}" data-scenario="${escapeHtml(result.name)}">${title}${verdict}${error}${bad}<p class="metrics">${escapeHtml(keyMetrics(result.metrics))}</p>${timelineSvg(result.history, result.firstBad)}</section>`;
+}
+
+/**
+ * A repeated run's summary table (runs k/N, outcomes, metric ranges) and its sections: each
+ * scenario's first run, and every run that did not observe the expectation.
+ */
+function repeatedParts(results: readonly ScenarioResult[], summaries: readonly RepeatSummary[]): { heading: string; table: string; sections: string } {
+  const held = summaries.filter((s) => repeatWord(s) === 'PASS').length;
+  const rows = summaries
+    .map((s) => `<tr><td><a href="#${anchor(`${s.name}-run-1`)}">${escapeHtml(s.name)}</a></td><td>${escapeHtml(s.topology)}</td><td>${escapeHtml(s.expected)}</td><td data-runs>${s.matched}/${s.runs}</td><td>${escapeHtml(formatOutcomes(s.outcomes))}</td><td class="${repeatWord(s).toLowerCase()}">${repeatWord(s)}</td><td class="metrics">${escapeHtml(s.skipped ?? formatRanges(s.metricRanges))}</td></tr>`)
+    .join('');
+  const runNumber = new Map<string, number>();
+  const sections = results.flatMap((result) => {
+    const n = (runNumber.get(result.name) ?? 0) + 1;
+    runNumber.set(result.name, n);
+    return n === 1 || (!result.passed && result.skipped === undefined) ? [scenarioSection(result, n)] : [];
+  });
+  return {
+    heading: `${held} of ${summaries.length} scenarios observed what they expected in every one of ${summaries[0]?.runs ?? 0} runs`,
+    table: `<table><thead><tr><th>scenario</th><th>topology</th><th>expected</th><th>runs</th><th>observed</th><th>result</th><th>metrics (lowest–highest)</th></tr></thead><tbody>${rows}</tbody></table>`,
+    sections: sections.join('\n'),
+  };
 }
 
 /** The whole report: a summary table of every scenario, then each scenario's section. */
-export function htmlReport(results: readonly ScenarioResult[], startedAt: Date, backend: string): string {
+export function htmlReport(results: readonly ScenarioResult[], startedAt: Date, backend: string, summaries?: readonly RepeatSummary[]): string {
   const passed = results.filter((r) => r.passed).length;
   const rows = results
     .map((r) => `<tr><td><a href="#${anchor(r.name)}">${escapeHtml(r.name)}</a></td><td>${escapeHtml(r.topology)}</td><td>${escapeHtml(r.expected)}</td><td>${escapeHtml(r.observed)}</td><td class="${resultCell(r).cls}">${resultCell(r).word}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td></tr>`)
     .join('');
+  const single = {
+    heading: `${passed} of ${results.length} scenarios observed what they expected`,
+    table: `<table><thead><tr><th>scenario</th><th>topology</th><th>expected</th><th>observed</th><th>result</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>`,
+    sections: results.map((r) => scenarioSection(r)).join('\n'),
+  };
+  const parts = summaries ? repeatedParts(results, summaries) : single;
   const standIns = standInNotice(results);
   const key = (Object.entries(stateColors) as [MarkState, string][]).map(([state, color]) => `<span style="background:${color}"></span>${state}`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>session-lab run ${escapeHtml(startedAt.toISOString())}</title>
 <link rel="icon" href="data:,"><style>${styles}</style></head>
-<body><h1>session-lab: ${passed} of ${results.length} scenarios observed what they expected</h1>
+<body><h1>session-lab: ${escapeHtml(parts.heading)}</h1>
 ${standIns ? `<p class="stand-in" data-stand-in>${escapeHtml(standIns)}</p>` : ''}
 <p>${escapeHtml(startedAt.toISOString())}, ${escapeHtml(backend)} backend. Each timeline has a lane per node; every request is a mark where its answer came, coloured by the session state it reported:</p>
 <p class="key">${key}; faults are dashed lines; the first bad operation is ringed. Hover a mark for the request.</p>
-<table><thead><tr><th>scenario</th><th>topology</th><th>expected</th><th>observed</th><th>result</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>
-${results.map(scenarioSection).join('\n')}
+${parts.table}
+${parts.sections}
 </body></html>
 `;
 }

@@ -2,6 +2,7 @@
 // and for each verdict the operation it turned on.
 import { styleText } from 'node:util';
 import { enginePrincipals, type Op } from './history.ts';
+import { formatOutcomes, formatRanges, repeatWord, type RepeatSummary } from './repeat.ts';
 import { resultWord, type FirstBad, type ScenarioResult } from './scenario.ts';
 
 function outcome(op: Op): string {
@@ -63,19 +64,29 @@ export function keyMetrics(metrics: Record<string, unknown>, prefix = ''): strin
     .join(' ');
 }
 
-export function formatTable(results: readonly ScenarioResult[], color: boolean): string {
-  const rows = results.map((r) => [r.name, r.expected, r.observed, `${(r.durationMs / 1000).toFixed(1)} s`, resultWord(r), r.skipped ?? keyMetrics(r.metrics)]);
-  const header = ['scenario', 'expected', 'observed', 'time', 'result', 'key metrics'];
+/** Columns padded to their widest cell, the last one free; the result column coloured. */
+function table(header: string[], rows: string[][], resultColumn: number, color: boolean): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => {
         const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-        if (!color || i !== 4) return padded;
+        if (!color || i !== resultColumn || cell === header[i]) return padded;
         return styleText(cell === 'PASS' ? 'green' : cell === 'SKIP' ? 'yellow' : 'red', padded);
       })
       .join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function formatTable(results: readonly ScenarioResult[], color: boolean): string {
+  const rows = results.map((r) => [r.name, r.expected, r.observed, `${(r.durationMs / 1000).toFixed(1)} s`, resultWord(r), r.skipped ?? keyMetrics(r.metrics)]);
+  return table(['scenario', 'expected', 'observed', 'time', 'result', 'key metrics'], rows, 4, color);
+}
+
+/** The verdict table of a repeated run: runs that observed the expectation (k/N), every outcome seen, each metric's range. */
+export function formatRepeatTable(summaries: readonly RepeatSummary[], color: boolean): string {
+  const rows = summaries.map((s) => [s.name, s.expected, `${s.matched}/${s.runs}`, formatOutcomes(s.outcomes), repeatWord(s), s.skipped ?? formatRanges(s.metricRanges)]);
+  return table(['scenario', 'expected', 'runs', 'observed', 'result', 'metrics (lowest–highest)'], rows, 4, color);
 }
 
 /** Said under every summary of a run on stand-in images, so that no figure passes for the official images'. */

@@ -1,15 +1,17 @@
 import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
-import { failoverVerdict } from './shop/checkers/failover.ts';
+import { asyncFailoverVerdict, failoverVerdict } from './shop/checkers/failover.ts';
 import { writeUnderFaults, type LoadPlan } from './shop/load.ts';
 
 // 8 devices write continuously to redis-ha-2. The replica stops for 0.7 s (paused: a GC pause, a
 // slow disk), the primary gets kill -9 while it is stopped, then the replica goes on. The sentinels
 // promote it about a second and a half later and the nodes follow; the old primary comes back as the
-// new replica. Replication is asynchronous, yet a killed primary had already written every
-// acknowledged write to the replica's socket, and the kernel kept it for the paused replica: nothing
-// is lost. Losing acknowledged writes takes a replica cut off from its primary (a partition), which
-// killing processes on one machine cannot produce.
+// new replica. Replication is asynchronous: what the primary acknowledged while the replica was
+// stopped sits in the replica's socket, or still in the primary's buffers. Usually the kernel keeps
+// it for the paused replica and nothing is lost; but when the dying primary's socket answers with a
+// reset (it had unread bytes from the replica), Linux empties the replica's receive queue, and those
+// writes are gone (79 and 87 of ~1,800 adds in 2 of 12 runs). So what holds in every run is the
+// bound, not the count: nothing acknowledged before the replica stopped is lost.
 const failoverPlan: LoadPlan = {
   devices: 8,
   durationMs: 7000,
@@ -24,11 +26,11 @@ const failoverPlan: LoadPlan = {
 
 export const redisFailover: Scenario<ShopOp> = {
   name: 'redis-failover',
-  summary: 'redis-ha-2: kill -9 of the Redis primary under writes while its replica is paused; Sentinel promotes the replica, the nodes follow within seconds, and no acknowledged write is lost.',
+  summary: 'redis-ha-2: kill -9 of the Redis primary under writes while its replica is paused; Sentinel promotes the replica and the nodes follow within seconds; what the primary acknowledged while the replica lagged may be lost, nothing before.',
   topology: 'redis-ha-2',
-  expected: 'failed-over-nothing-lost',
+  expected: 'failed-over-within-lag',
   run: (lab) => writeUnderFaults(lab, failoverPlan),
-  check: failoverVerdict,
+  check: asyncFailoverVerdict,
 };
 
 // The same with REDIS_WAIT_REPLICAS=1: a write is answered only once the replica confirms it (WAIT),
@@ -43,4 +45,5 @@ export const redisFailoverWait: Scenario<ShopOp> = {
   summary: 'redis-ha-2-wait: the same failover with each write waiting for the replica (WAIT 1): no acknowledged write is lost, and no write succeeds while no replica confirms it.',
   topology: 'redis-ha-2-wait',
   expected: 'failed-over-nothing-lost',
+  check: failoverVerdict,
 };

@@ -7,6 +7,14 @@ import type { Lab } from '../../runner/lab.ts';
 import { appServices } from '../../runner/topology.ts';
 import { shopDevice } from './device.ts';
 
+/**
+ * A device waits this long after a failed write before its next one, as a client that retries
+ * does. Without it, 8–16 devices answered 503 in a millisecond spin as fast as the answers come
+ * (7,000 503s in 3 s) and starve the other processes of a 2-core machine: Sentinels then miss a
+ * healthy primary's pings and fail over again.
+ */
+export const failedWriteBackoffMs = 20;
+
 export interface LoadPlan {
   devices: number;
   /** How many of them sign up (and so are logged in) before writing: their cart lives with the user. */
@@ -43,6 +51,7 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
     for (let n = 0; goOn(); n++) {
       const op = await device.add(`item-${n % 40}`);
       if (faultsDone && (last?.service === op.servedBy || (!lastIsNode && op.type === 'ok'))) lastServiceBack = true;
+      if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
     }
     await device.viewCart();
   };

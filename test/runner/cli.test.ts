@@ -47,6 +47,8 @@ describe('npm run lab', () => {
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['run', 'all', '--colour'], "Unknown option '--colour'"],
     [['k8s'], 'k8s needs a topology'],
+    [['run', 'memory-restart', '--repeat', '0'], '--repeat must be a whole number from 1 to 100 (got "0")'],
+    [['run', 'memory-restart', '--repeat', 'ten'], '--repeat must be a whole number from 1 to 100 (got "ten")'],
     [['k8s', 'redis-2', '--namespace', 'Lab_1'], '--namespace must be a DNS label'],
   ])('refuses %j with exit 2 and a clear message', async (args, message) => {
     const { code, stderr } = await lab(...args);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failoverVerdict } from '../../../scenarios/shop/checkers/failover.ts';
+import { asyncFailoverVerdict, failoverVerdict } from '../../../scenarios/shop/checkers/failover.ts';
 import { add, fault, history, type OpSketch } from '../../support/histories.ts';
 
 const at = (startedMs: number, endedMs: number): OpSketch => ({ startedMs, endedMs });
@@ -11,7 +11,7 @@ describe('failoverVerdict', () => {
   it('says failed-over-nothing-lost when the first cart after the crash holds every acknowledged add', () => {
     const verdict = failoverVerdict(history(...before, kill, refused, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(400, 410))));
     expect(verdict.observed).toBe('failed-over-nothing-lost');
-    expect(verdict.metrics).toMatchObject({ acknowledgedBeforeCrash: 2, lost: 0, sessionsKept: 1, answered503: 1, msWithoutSuccessfulWrite: 395 });
+    expect(verdict.metrics).toMatchObject({ acknowledged: 3, lost: 0, sessionsKept: 1, answered503: 1, msWithoutSuccessfulWrite: 395 });
   });
 
   it('says failed-over-writes-lost, pointing at the first cart without them, when the promoted replica lacked acknowledged adds', () => {
@@ -32,5 +32,44 @@ describe('failoverVerdict', () => {
 
   it('is inconclusive without a kill', () => {
     expect(failoverVerdict(history(...before)).observed).toBe('inconclusive');
+  });
+});
+
+describe('asyncFailoverVerdict', () => {
+  const pause: OpSketch = { ...fault('pause', 'redis_replica'), request: 'pause redis_replica', ...at(300, 305) };
+  const crash: OpSketch = { ...kill, ...at(500, 520) };
+  const early = [add('apple', 'server_1', [['apple', 1]], at(0, 5)), add('bread', 'server_2', [['apple', 1], ['bread', 1]], at(10, 15))];
+  // Acknowledged by the primary while the replica was stopped.
+  const whileLagging = add('fig', 'server_1', [['apple', 1], ['bread', 1], ['fig', 1]], at(400, 410));
+
+  it('says failed-over-within-lag when nothing was lost', () => {
+    const ops = history(...early, pause, whileLagging, crash, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['fig', 1], ['tea', 1]], at(900, 910)));
+    expect(asyncFailoverVerdict(ops)).toMatchObject({ observed: 'failed-over-within-lag', metrics: { lost: 0, acknowledgedWhileReplicaLagged: 1 } });
+  });
+
+  it('says failed-over-within-lag, counting them, when only adds acknowledged while the replica lagged are gone', () => {
+    const ops = history(...early, pause, whileLagging, crash, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(900, 910)));
+    const verdict = asyncFailoverVerdict(ops);
+    expect(verdict).toMatchObject({ observed: 'failed-over-within-lag', metrics: { lost: 1, lostBeyondLag: 0 } });
+    expect(verdict.firstBad?.index).toBe(5);
+    // The same history fails a failover that must lose nothing.
+    expect(failoverVerdict(ops).observed).toBe('failed-over-writes-lost');
+  });
+
+  it('says lost-beyond-lag when an add acknowledged before the replica stopped is gone', () => {
+    const ops = history(...early, pause, whileLagging, crash, add('tea', 'server_2', [['apple', 1], ['fig', 1], ['tea', 1]], at(900, 910)));
+    const verdict = asyncFailoverVerdict(ops);
+    expect(verdict).toMatchObject({ observed: 'lost-beyond-lag', metrics: { lost: 1, lostBeyondLag: 1 } });
+    expect(verdict.firstBad?.index).toBe(5);
+  });
+
+  it('counts an add acknowledged just before the pause as at risk (it may still have been on its way)', () => {
+    const justBefore = add('fig', 'server_1', [['apple', 1], ['bread', 1], ['fig', 1]], at(250, 260));
+    const ops = history(...early, justBefore, pause, crash, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(900, 910)));
+    expect(asyncFailoverVerdict(ops).observed).toBe('failed-over-within-lag');
+  });
+
+  it('says not-recovered when no write succeeded after the crash', () => {
+    expect(asyncFailoverVerdict(history(...early, pause, crash, refused)).observed).toBe('not-recovered');
   });
 });
