@@ -1,6 +1,6 @@
 // The lab's command line (npm run lab -- list | run <scenario…|all> | up <topology>), handed a
 // catalogue of scenarios by the workload's entry point: the engine itself knows no scenario.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunningTopology } from './backend.ts';
@@ -141,6 +141,25 @@ function list(scenarios: readonly Scenario[]): void {
   }
 }
 
+/**
+ * The JSON report, written one scenario at a time: a repeated run's histories together exceed
+ * what one JSON.stringify can hold (350 runs of `run all --repeat 10` did).
+ */
+async function writeJsonReport(file: string, head: Record<string, unknown>, results: readonly ScenarioResult[]): Promise<void> {
+  const out = await open(file, 'w');
+  try {
+    const opening = JSON.stringify({ ...head, scenarios: [] }, null, 2);
+    await out.write(`${opening.slice(0, opening.lastIndexOf('[') + 1)}\n`);
+    for (const [i, result] of results.entries()) {
+      const indented = JSON.stringify(result, null, 2).replace(/\n/g, '\n    ');
+      await out.write(`    ${indented}${i < results.length - 1 ? ',' : ''}\n`);
+    }
+    await out.write('  ]\n}\n');
+  } finally {
+    await out.close();
+  }
+}
+
 function parseRepeat(value: string | undefined): number {
   if (value === undefined) return 1;
   const repeat = Number(value);
@@ -210,8 +229,8 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
   if (jsonFile) {
     const standInImages = standInImagesOf(results);
     const repeated = repeat > 1 ? { repeat, summary: summaries } : {};
-    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, ...(standInImages.length ? { standInImages } : {}), ...repeated, scenarios: results };
-    await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+    const report = { startedAt: startedAt.toISOString(), durationMs: totalMs, backend, ...(standInImages.length ? { standInImages } : {}), ...repeated };
+    await writeJsonReport(jsonFile, report, results);
     console.log(`report written to ${jsonFile}`);
   }
   return held === ran ? 0 : 1;

@@ -85,6 +85,23 @@ describe('npm run lab', () => {
     }
   });
 
+  it('runs a scenario N times with --repeat: the runs column, and a JSON report with every run and the summary', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'session-lab-repeat-'));
+    try {
+      const { code, stdout } = await lab('run', 'memory-restart', '--repeat', '3', '--json', join(dir, 'report.json'));
+      expect(code).toBe(0);
+      expect(stdout).toContain('▶ memory-restart [run 3/3]');
+      expect(stdout).toMatch(/memory-restart\s+session-lost\s+3\/3\s+session-lost×3\s+PASS\s+cartBefore=3 cartAfter=0/);
+      expect(stdout).toContain('1 of 1 scenarios observed what they expected in every one of 3 runs');
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+      expect(report.repeat).toBe(3);
+      expect(report.scenarios).toHaveLength(3);
+      expect(report.summary).toEqual([expect.objectContaining({ name: 'memory-restart', runs: 3, matched: 3, outcomes: { 'session-lost': 3 } })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('when a checker throws', () => {
     it('reports checker-error for it, runs the next scenario, prints the table and exits 1', async () => {
       const { code, stdout } = await labFrom('test/fixtures/lab-with-broken-checker.ts', 'run', 'all');
