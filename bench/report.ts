@@ -1,6 +1,7 @@
 // The benchmark's figures as terminal tables and as a Markdown report that answers the questions
 // a team choosing a session store asks.
 import type { FileStoreResult } from './file-store.ts';
+import type { BenchGroup } from './groups.ts';
 import type { Machine } from './machine.ts';
 import type { MemoryResult, ReclaimResult } from './memory.ts';
 import type { CookieSizeResult } from './cookie-size.ts';
@@ -14,13 +15,16 @@ export interface BenchReport {
   date: string;
   mode: BenchSettings['mode'];
   settings: BenchSettings;
+  /** What this run measured (older results, before groups: everything). */
+  groups?: BenchGroup[];
   machine: Machine;
   throughput: (CaseResult & { ratioToBaseline: number })[];
-  memory: { sizes: MemoryResult[]; reclaim: ReclaimResult };
-  fileStore: FileStoreResult[];
-  outage: OutageResult[];
-  loginTiming: LoginTimingResult;
-  cookieSize: CookieSizeResult[];
+  /** Each of these only where its group ran. */
+  memory?: { sizes: MemoryResult[]; reclaim: ReclaimResult };
+  fileStore?: FileStoreResult[];
+  outage?: OutageResult[];
+  loginTiming?: LoginTimingResult;
+  cookieSize?: CookieSizeResult[];
 }
 
 /**
@@ -29,14 +33,32 @@ export interface BenchReport {
  * a moment when the machine was slower for both does not count against either.
  */
 export function ratio(a: CaseResult, b: CaseResult): number {
+  const ratios = pairedRatios(a, b);
+  return ratios.length > 0 ? median(ratios) : a.requestsPerSecond / b.requestsPerSecond;
+}
+
+/** a's run against b's, round by round (in a group both belong to, when there is one). */
+export function pairedRatios(a: CaseResult, b: CaseResult): number[] {
   const shared = a.runs.find((r) => b.runs.some((s) => s.block === r.block))?.block;
-  const ratios = a.runs
+  return a.runs
     .filter((r) => shared === undefined || r.block === shared)
     .flatMap((r) => {
       const other = b.runs.find((s) => s.round === r.round && (shared === undefined || s.block === shared));
       return other ? [r.requestsPerSecond / other.requestsPerSecond] : [];
     });
-  return ratios.length > 0 ? median(ratios) : a.requestsPerSecond / b.requestsPerSecond;
+}
+
+/**
+ * How far a ratio's rounds spread: the quartiles of the paired ratios (lowest and highest with
+ * fewer than four rounds), "0.43× (0.38–0.51)". A narrow range is a figure to quote; a wide one
+ * says the machine moved more than the comparison.
+ */
+export function ratioWithSpread(a: CaseResult, b: CaseResult): string {
+  const ratios = pairedRatios(a, b).sort((x, y) => x - y);
+  if (ratios.length < 2) return `${ratio(a, b).toFixed(2)}×`;
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.max(0, Math.round(q * (ratios.length - 1))))]!;
+  const [low, high] = ratios.length < 4 ? [ratios[0]!, ratios.at(-1)!] : [at(0.25), at(0.75)];
+  return `${ratio(a, b).toFixed(2)}× (${low.toFixed(2)}–${high.toFixed(2)})`;
 }
 
 export function withRatios(results: CaseResult[]): BenchReport['throughput'] {
@@ -66,28 +88,28 @@ export function throughputTable(report: BenchReport): string {
 export function memoryTable(report: BenchReport): string {
   return table(
     ['sessions', 'heap B/session', 'RSS B/session', 'sessions per GiB of heap'],
-    report.memory.sizes.map((m) => [m.sessions, m.heapBytesPerSession, m.rssBytesPerSession, m.sessionsPerGiBOfHeap]),
+    (report.memory?.sizes ?? []).map((m) => [m.sessions, m.heapBytesPerSession, m.rssBytesPerSession, m.sessionsPerGiBOfHeap]),
   );
 }
 
 export function fileStoreTable(report: BenchReport): string {
   return table(
     ['files', 'set p50 ms', 'set p99 ms', 'get p50 ms', 'get p99 ms', 'reaper pass ms'],
-    report.fileStore.map((f) => [f.files, f.setP50Ms, f.setP99Ms, f.getP50Ms, f.getP99Ms, f.reapMs]),
+    (report.fileStore ?? []).map((f) => [f.files, f.setP50Ms, f.setP99Ms, f.getP50Ms, f.getP99Ms, f.reapMs]),
   );
 }
 
 export function cookieSizeTable(report: BenchReport): string {
   return table(
     ['cart lines (longest skus, qty 999)', 'Set-Cookie bytes', 'Cookie header bytes'],
-    report.cookieSize.map((c) => [c.lines, c.setCookieBytes, c.cookieHeaderBytes]),
+    (report.cookieSize ?? []).map((c) => [c.lines, c.setCookieBytes, c.cookieHeaderBytes]),
   );
 }
 
 export function outageTable(report: BenchReport): string {
   return table(
     ['store down', 'requests', 'answers', 'p50 ms', 'max ms', 'healthy again after restart ms'],
-    report.outage.map((o) => [o.store, o.requests, o.statuses, o.p50Ms, o.maxMs, o.recoveredWithinMs]),
+    (report.outage ?? []).map((o) => [o.store, o.requests, o.statuses, o.p50Ms, o.maxMs, o.recoveredWithinMs]),
   );
 }
 
@@ -99,8 +121,23 @@ function find(report: BenchReport, target: string, path: 'read' | 'write') {
 export function answers(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const path of ['read', 'write'] as const) {
-    const direct = ['memory', 'file', 'redis', 'postgres', 'cookie'].map((s) => `${s} ${(find(report, `${s} direct`, path)?.ratioToBaseline ?? 0).toFixed(2)}×`);
-    lines.push(`- Throughput against the no-session baseline (${path} path, direct to one node): ${direct.join(', ')}.`);
+    const baseline = find(report, 'baseline (no session)', path);
+    const direct = ['memory', 'file', 'redis', 'postgres', 'cookie'].flatMap((s) => {
+      const node = find(report, `${s} direct`, path);
+      return node && baseline ? [`${s} ${ratioWithSpread(node, baseline)}`] : [];
+    });
+    if (direct.length > 0) lines.push(`- Throughput against the no-session baseline (${path} path, direct to one node; in brackets the middle half of the rounds' ratios): ${direct.join(', ')}.`);
+    const memory = find(report, 'memory direct', path);
+    const shared = ['file', 'redis', 'postgres', 'cookie'].flatMap((s) => {
+      const node = find(report, `${s} direct`, path);
+      return node && memory ? [`${s} ${ratioWithSpread(node, memory)}`] : [];
+    });
+    if (shared.length > 0) lines.push(`- Against MemoryStore (${path} path, direct): ${shared.join(', ')}.`);
+    const nginx = ['memory', 'file', 'redis', 'postgres', 'cookie'].flatMap((s) => {
+      const [through, node] = [report.throughput.find((r) => r.target.startsWith(`${s} via nginx`) && r.path === path), find(report, `${s} direct`, path)];
+      return through && node ? [`${s} ${ratioWithSpread(through, node)}`] : [];
+    });
+    if (nginx.length > 0) lines.push(`- Through nginx against direct (${path} path): ${nginx.join(', ')}.`);
   }
   for (const path of ['write', 'read'] as const) {
     const modes = ['memory', 'file', 'redis', 'postgres'].flatMap((s) => {
@@ -136,15 +173,15 @@ export function answers(report: BenchReport): string[] {
         `(${ratio(memoryNginx, memoryDirect).toFixed(2)}×), p50 ${memoryNginx.p50Ms} against ${memoryDirect.p50Ms} ms.`,
     );
   }
-  const [firstFiles, lastFiles] = [report.fileStore[0], report.fileStore.at(-1)];
+  const [firstFiles, lastFiles] = [report.fileStore?.[0], report.fileStore?.at(-1)];
   if (firstFiles && lastFiles) {
     lines.push(
       `- The file store from ${firstFiles.files} to ${lastFiles.files} files: get p50 ${firstFiles.getP50Ms} → ${lastFiles.getP50Ms} ms, ` +
         `set p50 ${firstFiles.setP50Ms} → ${lastFiles.setP50Ms} ms, one reaper pass ${firstFiles.reapMs} → ${lastFiles.reapMs} ms (it reads every file).`,
     );
   }
-  const largest = report.memory.sizes.at(-1);
-  if (largest) {
+  const largest = report.memory?.sizes.at(-1);
+  if (report.memory && largest) {
     lines.push(
       `- MemoryStore: ${largest.heapBytesPerSession} heap bytes per session at ${largest.sessions} sessions, so about ${largest.sessionsPerGiBOfHeap.toLocaleString('en')} sessions in 1 GiB of heap; ` +
         `expired sessions ${report.memory.reclaim.reclaimed ? 'were' : 'were not'} given back without being read (${report.memory.reclaim.heldAfterExpiry} of ${report.memory.reclaim.sessions} still held ${report.memory.reclaim.ttlSeconds} s past their TTL).`,
@@ -174,7 +211,7 @@ export function answers(report: BenchReport): string[] {
     if (!noPersistence || !aof) continue;
     lines.push(`- Redis with an append-only file (appendfsync ${fsync}) against no persistence, write path direct: ${aof.requestsPerSecond} against ${noPersistence.requestsPerSecond} req/s (${ratio(aof, noPersistence).toFixed(2)}×), p50 ${aof.p50Ms} against ${noPersistence.p50Ms} ms.`);
   }
-  const [emptyCart, fullCart] = [report.cookieSize[0], report.cookieSize.at(-1)];
+  const [emptyCart, fullCart] = [report.cookieSize?.[0], report.cookieSize?.at(-1)];
   if (emptyCart && fullCart && fullCart.lines > emptyCart.lines) {
     const perLine = (fullCart.setCookieBytes - emptyCart.setCookieBytes) / (fullCart.lines - emptyCart.lines);
     lines.push(
@@ -183,47 +220,36 @@ export function answers(report: BenchReport): string[] {
     );
   }
   const t = report.loginTiming;
-  lines.push(`- A failed login takes ${t.wrongPasswordP50Ms} ms at p50 for a wrong password and ${t.unknownUserP50Ms} ms for an unknown user (${t.ratio}×, ${t.samples} each): both pay one scrypt, so timing does not tell which usernames exist.`);
-  for (const outage of report.outage) lines.push(`- With ${outage.store} down a request answers ${outage.statuses} in ${outage.p50Ms} ms at p50 (${outage.maxMs} ms at most).`);
+  if (t) lines.push(`- A failed login takes ${t.wrongPasswordP50Ms} ms at p50 for a wrong password and ${t.unknownUserP50Ms} ms for an unknown user (${t.ratio}×, ${t.samples} each): both pay one scrypt, so timing does not tell which usernames exist.`);
+  for (const outage of report.outage ?? []) lines.push(`- With ${outage.store} down a request answers ${outage.statuses} in ${outage.p50Ms} ms at p50 (${outage.maxMs} ms at most).`);
   return lines;
 }
 
 export function markdown(report: BenchReport, chartFile?: string): string {
   const m = report.machine;
   const s = report.settings;
+  const part = (present: unknown, heading: string, body: () => string[]) => (present ? [`## ${heading}`, '', ...body(), ''] : []);
   return [
     `# session-lab benchmark, ${report.mode} mode, ${report.date.slice(0, 10)}`,
     '',
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB; Node ${m.node}; nginx ${m.nginx}; ${m.redis.split(' sha=')[0]}; ${m.postgres}.`,
     `Load: autocannon on loopback in a process of its own, ${s.connections} connections, ${s.durationSeconds} s or ${s.maxRequests} requests per run, ${s.rounds} round(s) with the cases in a new order each round, medians; ${s.sessionPool} sessions per target and path.`,
+    ...(report.groups ? [`Groups: ${report.groups.join(', ')}.`] : []),
     '',
     '## Answers',
     '',
     ...answers(report),
     '',
-    '## Throughput and latency',
-    '',
-    'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path. ' +
-      'The µs columns are CPU time (user + system, read from /proc) per request of each part: the node (both nodes through nginx), the store\'s server (PostgreSQL with its backends), nginx, and the load generator.',
-    '',
-    ...(chartFile ? [`![Throughput against the no-session baseline](${chartFile})`, ''] : []),
-    throughputTable(report),
-    '',
-    '## MemoryStore',
-    '',
-    memoryTable(report),
-    '',
-    '## File store at scale',
-    '',
-    fileStoreTable(report),
-    '',
-    '## The cookie store on the wire',
-    '',
-    cookieSizeTable(report),
-    '',
-    '## A request while the store is down',
-    '',
-    outageTable(report),
-    '',
+    ...part(report.throughput.length > 0, 'Throughput and latency', () => [
+      'read: `GET /cart` with an existing session; write: `POST /cart/items`. Ratios are against the no-session baseline of the same path. ' +
+        "The µs columns are CPU time (user + system, read from /proc) per request of each part: the node (both nodes through nginx), the store's server (PostgreSQL with its backends), nginx, and the load generator.",
+      '',
+      ...(chartFile ? [`![Throughput against the no-session baseline](${chartFile})`, ''] : []),
+      throughputTable(report),
+    ]),
+    ...part(report.memory, 'MemoryStore', () => [memoryTable(report)]),
+    ...part(report.fileStore, 'File store at scale', () => [fileStoreTable(report)]),
+    ...part(report.cookieSize, 'The cookie store on the wire', () => [cookieSizeTable(report)]),
+    ...part(report.outage, 'A request while the store is down', () => [outageTable(report)]),
   ].join('\n');
 }

@@ -34,10 +34,12 @@ export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   },
   quick: {
     mode: 'quick',
-    durationSeconds: 2,
+    // The groups stores and nginx (32 runs a round) in about 90 s on 2 cores, start-up included:
+    // three rounds, so that each ratio has three pairs and the spread it prints means something.
+    durationSeconds: 0.6,
     maxRequests: 50_000,
     connections: 16,
-    rounds: 2,
+    rounds: 3,
     sessionPool: 200,
     users: 10,
     memorySessionCounts: [10_000, 30_000],
@@ -47,14 +49,14 @@ export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   },
   full: {
     mode: 'full',
-    // Fifteen rounds of 2 s rather than five of 6 s, the same load in all: on a shared machine
-    // the same case moves by a third from one minute to the next, so a comparison rests on pairs
-    // of runs taken seconds apart (a store's block of cases takes 20 s a round), and its median
-    // on fifteen of them rather than five.
-    durationSeconds: 2,
+    // Every group in about 15 minutes on 2 cores: nine rounds of 1 s runs (62 a round). On a
+    // shared machine the same case moves by a third from one minute to the next, so a comparison
+    // rests on pairs of runs taken seconds apart, and its median on nine of them; what the shorter
+    // runs cost in precision is in the README (the spread of the rounds' ratios, before and after).
+    durationSeconds: 1,
     maxRequests: 200_000,
     connections: 16,
-    rounds: 15,
+    rounds: 9,
     sessionPool: 500,
     users: 20,
     memorySessionCounts: [10_000, 100_000],

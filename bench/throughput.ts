@@ -12,6 +12,7 @@ import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
 import { loadTopology, projectRoot } from '../runner/topology.ts';
 import { startBeside } from './beside.ts';
+import type { BenchGroup, ThroughputGroup } from './groups.ts';
 import { sessionPool, userPool, type Identities } from './identities.ts';
 import { LoadGenerator } from './load-generator.ts';
 import { listeners, perRequestMicros, readGroups, type ProcessGroups } from './process-cpu.ts';
@@ -35,6 +36,8 @@ export interface Target {
    * minutes apart on a machine whose load moves; a case in two groups runs in both.
    */
   blocks: string[];
+  /** The group it belongs to (--only picks groups). */
+  group: ThroughputGroup;
 }
 
 /** Two pools made alike, one for each path. */
@@ -121,81 +124,114 @@ export interface ThroughputRig {
   stop(): Promise<void>;
 }
 
-/** Starts the topologies, the baseline and the load generator, and creates the session pools. */
-export async function startRig(settings: BenchSettings): Promise<ThroughputRig> {
+/**
+ * Starts what the chosen groups need (topologies, the baseline, nodes beside them, the load
+ * generator) and creates the session pools. A store's node direct runs in the stores' group
+ * (against the baseline and the other stores) and in its store's group when a variant of it is
+ * chosen (nginx, cart in session, touch, peer, AOF, logged in), each run paired with theirs.
+ */
+export async function startRig(settings: BenchSettings, groups: ReadonlySet<BenchGroup>): Promise<ThroughputRig> {
   const topologies: Record<string, LocalTopology> = {};
-  const baseline = await startBaseline();
   const extraNodes: { stop(): Promise<void> }[] = [];
+  let baseline: { url: string; stop(): Promise<void> } | undefined;
   let loadGenerator: LoadGenerator | undefined;
   const stop = async () => {
     await loadGenerator?.stop();
     await Promise.all(extraNodes.map((n) => n.stop()));
     await Promise.all(Object.values(topologies).map((t) => t.down()));
-    await baseline.stop();
+    await baseline?.stop();
   };
+  const stores = [
+    ['memory', 'memory-1'],
+    ['file', 'file-1'],
+    ['redis', 'redis-2'],
+    ['postgres', 'postgres-2'],
+    ['cookie', 'cookie-2'],
+  ] as const;
+  // Which variants each store's group holds (the cookie store has no other cart mode).
+  const variantsOf = (store: string): ThroughputGroup[] =>
+    (['nginx', 'cart-in-session', 'touch', 'peer', 'aof', 'logged-in'] as const).filter(
+      (g) => groups.has(g) && (g === 'nginx' || (store !== 'cookie' && (g === 'aof' ? store === 'redis' : g === 'logged-in' ? store === 'postgres' : true))),
+    );
   try {
-    loadGenerator = await LoadGenerator.start();
-    for (const name of ['memory-1', 'file-1', 'redis-2', 'redis-2-aof', 'postgres-2', 'cookie-2']) topologies[name] = await startLocalTopology(loadTopology(name));
+    const started = async (name: string) => {
+      topologies[name] = await startLocalTopology(loadTopology(name));
+    };
+    const needed = stores.filter(([store]) => groups.has('stores') || variantsOf(store).length > 0).map(([, topology]) => topology);
+    [baseline, loadGenerator] = await Promise.all([startBaseline(), LoadGenerator.start(), ...needed.map(started), ...(groups.has('aof') ? [started('redis-2-aof')] : [])]);
     // A node's own address, as nginx reports it in X-Upstream (local runs: 127.0.0.1:<port>).
     const direct = async (t: RunningTopology) => `http://${(await fetch(`${t.balancerUrl}/healthz`)).headers.get('x-upstream')}`;
-    const targets: Target[] = [{ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] }, processes: { node: listeners(portOf(baseline.url)) }, blocks: ['stores'] }];
-    for (const [store, topology] of [
-      ['memory', 'memory-1'],
-      ['file', 'file-1'],
-      ['redis', 'redis-2'],
-      ['redis (AOF everysec)', 'redis-2-aof'],
-      ['postgres', 'postgres-2'],
-      ['cookie', 'cookie-2'],
-    ] as const) {
+    const targets: Target[] = [];
+    if (groups.has('stores')) targets.push({ name: 'baseline (no session)', url: baseline.url, identities: { read: [{}], write: [{}] }, processes: { node: listeners(portOf(baseline.url)) }, blocks: ['stores'], group: 'stores' });
+    for (const [store, topology] of stores) {
+      const variants = variantsOf(store);
+      if (!groups.has('stores') && variants.length === 0) continue;
       const running = topologies[topology]!;
       const storeServer = storeGroup(running.environment('server_1'));
-      const block = store.split(' ')[0]!;
       const directUrl = await direct(running);
       const pool = await pools(() => sessionPool(directUrl, settings.sessionPool));
-      targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, blocks: [block, 'stores'] });
-      const appServices = running.topology.services.filter((s) => s.kind === 'app').map((s) => s.name);
-      const nodes = appServices.length === 1 ? '1 node' : `${appServices.length} nodes`;
-      targets.push({
-        name: `${store} via nginx, ${nodes}`,
-        url: running.balancerUrl,
-        identities: pool,
-        processes: { node: appServices.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
-        blocks: [block],
-      });
-      // The cookie store has no other mode: its cart is always in the (sealed) session.
-      if (store === 'cookie' || store.startsWith('redis (')) continue;
-      const beside = async (name: string, changes: Record<string, string>, peer = false) => {
-        const started = await startBeside(running, name, changes, { peer });
-        extraNodes.push(started);
+      const blocks = [...(variants.length > 0 ? [store] : []), ...(groups.has('stores') ? ['stores'] : [])];
+      targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, blocks, group: 'stores' });
+      if (variants.includes('nginx')) {
+        const appServices = running.topology.services.filter((s) => s.kind === 'app').map((s) => s.name);
+        const nodes = appServices.length === 1 ? '1 node' : `${appServices.length} nodes`;
+        targets.push({
+          name: `${store} via nginx, ${nodes}`,
+          url: running.balancerUrl,
+          identities: pool,
+          processes: { node: appServices.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
+          blocks: [store],
+          group: 'nginx',
+        });
+      }
+      const beside = async (name: string, group: ThroughputGroup, changes: Record<string, string>, peer = false) => {
+        const node = await startBeside(running, name, changes, { peer });
+        extraNodes.push(node);
         targets.push({
           name: `${store} direct, ${name}`,
-          url: started.url,
-          identities: await pools(() => sessionPool(started.url, settings.sessionPool)),
-          processes: { node: listeners(portOf(started.url)), ...storeServer },
-          blocks: [block],
+          url: node.url,
+          identities: await pools(() => sessionPool(node.url, settings.sessionPool)),
+          processes: { node: listeners(portOf(node.url)), ...storeServer },
+          blocks: [store],
+          group,
         });
       };
-      await beside('cart in session', { CART_MODE: 'session' });
-      await beside('touch on every read', { SESSION_TOUCH_AFTER_SECONDS: '0' });
-      await beside('plain peer', {}, true);
+      if (variants.includes('cart-in-session')) await beside('cart in session', 'cart-in-session', { CART_MODE: 'session' });
+      if (variants.includes('touch')) await beside('touch on every read', 'touch', { SESSION_TOUCH_AFTER_SECONDS: '0' });
+      if (variants.includes('peer')) await beside('plain peer', 'peer', {}, true);
+      if (variants.includes('aof')) {
+        const everysec = topologies['redis-2-aof']!;
+        const everysecUrl = await direct(everysec);
+        targets.push({
+          name: 'redis (AOF everysec) direct',
+          url: everysecUrl,
+          identities: await pools(() => sessionPool(everysecUrl, settings.sessionPool)),
+          processes: { node: listeners(portOf(everysecUrl)), ...storeGroup(everysec.environment('server_1')) },
+          blocks: ['redis'],
+          group: 'aof',
+        });
+        const aofAlways = await startAofAlwaysNode(everysec);
+        extraNodes.push(aofAlways);
+        targets.push({
+          name: 'redis (AOF always) direct',
+          url: aofAlways.url,
+          identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)),
+          processes: { node: listeners(portOf(aofAlways.url)), store: listeners(aofAlways.redisPort) },
+          blocks: ['redis'],
+          group: 'aof',
+        });
+      }
+      if (variants.includes('logged-in')) {
+        targets.push({
+          name: 'postgres direct, logged in (token check, DB cart)',
+          url: directUrl,
+          identities: await pools(() => userPool(directUrl, settings.users)),
+          processes: { node: listeners(portOf(directUrl)), ...storeServer },
+          blocks: ['postgres'],
+          group: 'logged-in',
+        });
+      }
     }
-    const aofAlways = await startAofAlwaysNode(topologies['redis-2-aof']!);
-    extraNodes.push(aofAlways);
-    targets.push({
-      name: 'redis (AOF always) direct',
-      url: aofAlways.url,
-      identities: await pools(() => sessionPool(aofAlways.url, settings.sessionPool)),
-      processes: { node: listeners(portOf(aofAlways.url)), store: listeners(aofAlways.redisPort) },
-      blocks: ['redis'],
-    });
-    const postgresDirect = targets.find((t) => t.name === 'postgres direct')!;
-    targets.push({
-      name: 'postgres direct, logged in (token check, DB cart)',
-      url: postgresDirect.url,
-      identities: await pools(() => userPool(postgresDirect.url, settings.users)),
-      processes: postgresDirect.processes,
-      blocks: ['postgres'],
-    });
     for (const target of targets) {
       for (const [part, pids] of Object.entries(target.processes)) if (pids.length === 0) throw new Error(`${target.name}: no process of its ${part} found listening`);
     }
@@ -249,8 +285,21 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
+/** How far a measurement has come: runs done of all, in which round. */
+export interface RunProgress {
+  done: number;
+  total: number;
+  round: number;
+  rounds: number;
+}
+
+/** Load runs in one round: each case once per group it runs in, both paths. */
+export function runsPerRound(targets: readonly Target[]): number {
+  return targets.reduce((sum, target) => sum + target.blocks.length * 2, 0);
+}
+
 /** Every case in every round, the groups and the cases in each in a new order each round; medians. */
-export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult) => void): Promise<CaseResult[]> {
+export async function measureThroughput(rig: ThroughputRig, settings: BenchSettings, onCase: (r: CaseResult, progress: RunProgress) => void): Promise<CaseResult[]> {
   const blocks = new Map<string, { target: Target; path: CaseResult['path']; block: string }[]>();
   for (const target of rig.targets) {
     for (const block of target.blocks) {
@@ -258,10 +307,12 @@ export async function measureThroughput(rig: ThroughputRig, settings: BenchSetti
     }
   }
   const runs = new Map<string, CaseResult[]>();
+  const total = settings.rounds * runsPerRound(rig.targets);
+  let done = 0;
   for (let round = 0; round < settings.rounds; round++) {
     for (const { target, path, block } of shuffled([...blocks.values()]).flatMap((cases) => shuffled(cases))) {
       const result = await load(rig, target, path, settings, { round, block });
-      onCase(result);
+      onCase(result, { done: ++done, total, round: round + 1, rounds: settings.rounds });
       const key = `${target.name}|${path}`;
       runs.set(key, [...(runs.get(key) ?? []), result]);
     }

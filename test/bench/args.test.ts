@@ -11,6 +11,9 @@ function runScript(script: string, args: string[]) {
 describe('bench scripts, bad command lines', () => {
   it.each([
     ['run', ['--bogus'], /^bench: Unknown option '--bogus'/],
+    ['run', ['--only', 'stores,bogus'], /^bench: --only: unknown group "bogus"; groups: stores, nginx, /],
+    ['run', ['--rounds', '0'], /^bench: --rounds must be a whole number from 1 to 1000, not "0"/],
+    ['run', ['--seconds', 'x'], /^bench: --seconds must be above 0 and at most 1000, not "x"/],
     ['lab-times', ['--repeat', '0'], /^bench:lab: --repeat must be a whole number from 1 to 20, not "0"/],
     ['keep-alive', ['--requests=many'], /^bench:keep-alive: --requests must be a whole number from 1 to 200, not "many"/],
     ['lost-updates', ['--json'], /^bench:lost-updates: Option '--json <value>' argument missing/],
