@@ -5,13 +5,13 @@ import type { BenchSettings } from './settings.ts';
 import type { RunProgress } from './throughput.ts';
 
 /** What one load run costs beyond its own seconds: the IPC round trip, /proc reads, the next run's start. */
-export const runOverheadSeconds = 0.12;
+export const runOverheadSeconds = 0.05;
 
 /** Seconds each other section took on a 2-core machine, by mode (measured; see bench/results/). */
 const sectionSeconds: Record<BenchSettings['mode'], Partial<Record<BenchGroup, number>>> = {
   tiny: { 'cookie-size': 1, 'login-timing': 2, outage: 3, memory: 3, 'file-store': 2 },
-  quick: { 'cookie-size': 1, 'login-timing': 3, outage: 4, memory: 15, 'file-store': 20 },
-  full: { 'cookie-size': 1, 'login-timing': 5, outage: 6, memory: 45, 'file-store': 150 },
+  quick: { 'cookie-size': 1, 'login-timing': 3, outage: 2, memory: 12, 'file-store': 8 },
+  full: { 'cookie-size': 1, 'login-timing': 4, outage: 2, memory: 50, 'file-store': 55 },
 };
 
 /** The time for this many load runs and the chosen other sections. */

@@ -34,8 +34,8 @@ const { values } = parseBenchArgs('bench', usage, {
 });
 if (values.help) {
   console.log(`Usage: ${usage}
-  full mode by default (every group, about 15 minutes on 2 cores); --quick measures the groups
-  stores and nginx (about 90 s); --tiny only checks that it runs. --only picks groups in any mode;
+  full mode by default (every group, about 14 minutes on 2 cores); --quick measures the groups
+  stores and nginx (about 75 s); --tiny only checks that it runs. --only picks groups in any mode;
   --rounds and --seconds change the rounds and each load run's length.
 Groups:
 ${describeGroups()}`);

@@ -34,7 +34,7 @@ export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   },
   quick: {
     mode: 'quick',
-    // The groups stores and nginx (32 runs a round) in about 90 s on 2 cores, start-up included:
+    // The groups stores and nginx (32 runs a round) in about 75 s on 2 cores, start-up included:
     // three rounds, so that each ratio has three pairs and the spread it prints means something.
     durationSeconds: 0.6,
     maxRequests: 50_000,
@@ -49,14 +49,14 @@ export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   },
   full: {
     mode: 'full',
-    // Every group in about 15 minutes on 2 cores: nine rounds of 1 s runs (62 a round). On a
+    // Every group in under 15 minutes on 2 cores: ten rounds of 1 s runs (62 a round). On a
     // shared machine the same case moves by a third from one minute to the next, so a comparison
-    // rests on pairs of runs taken seconds apart, and its median on nine of them; what the shorter
-    // runs cost in precision is in the README (the spread of the rounds' ratios, before and after).
+    // rests on pairs of runs taken seconds apart, and its median on ten of them; what the shorter
+    // run costs in precision is in the README (the spread of the rounds' ratios, before and after).
     durationSeconds: 1,
     maxRequests: 200_000,
     connections: 16,
-    rounds: 9,
+    rounds: 10,
     sessionPool: 500,
     users: 20,
     memorySessionCounts: [10_000, 100_000],
