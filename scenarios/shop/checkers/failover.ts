@@ -105,6 +105,14 @@ function analyzeFailover(history: readonly ShopOp[]): FailoverAnalysis | undefin
   return { crash, metrics, recovered: okAfter.length > 0, devices, lost, lostBeyondLag, firstLost, firstBeyondLag };
 }
 
+/** The verdict when losses cannot be judged: no crash, no write after it, no device to check. */
+function nothingToJudge(analysis: FailoverAnalysis | undefined): Verdict | undefined {
+  if (!analysis) return { observed: 'inconclusive', metrics: { crashes: 0 } };
+  if (!analysis.recovered) return { observed: 'not-recovered', metrics: analysis.metrics };
+  if (analysis.devices === 0) return { observed: 'inconclusive', metrics: analysis.metrics };
+  return undefined;
+}
+
 /**
  * For a failover that must lose nothing (WAIT: a write is answered only once a replica has it).
  * failed-over-nothing-lost: writes succeeded again after the crash and every device's last cart
@@ -113,10 +121,9 @@ function analyzeFailover(history: readonly ShopOp[]): FailoverAnalysis | undefin
  */
 export function failoverVerdict(history: readonly ShopOp[]): Verdict {
   const analysis = analyzeFailover(history);
-  if (!analysis) return { observed: 'inconclusive', metrics: { crashes: 0 } };
+  const unjudged = nothingToJudge(analysis);
+  if (unjudged || !analysis) return unjudged!;
   const { metrics } = analysis;
-  if (!analysis.recovered) return { observed: 'not-recovered', metrics };
-  if (analysis.devices === 0) return { observed: 'inconclusive', metrics };
   return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost } : { observed: 'failed-over-nothing-lost', metrics };
 }
 
@@ -130,10 +137,9 @@ export function failoverVerdict(history: readonly ShopOp[]): Verdict {
  */
 export function asyncFailoverVerdict(history: readonly ShopOp[]): Verdict {
   const analysis = analyzeFailover(history);
-  if (!analysis) return { observed: 'inconclusive', metrics: { crashes: 0 } };
+  const unjudged = nothingToJudge(analysis);
+  if (unjudged || !analysis) return unjudged!;
   const { metrics } = analysis;
-  if (!analysis.recovered) return { observed: 'not-recovered', metrics };
-  if (analysis.devices === 0) return { observed: 'inconclusive', metrics };
   if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-lag', metrics, firstBad: analysis.firstBeyondLag };
   return { observed: 'failed-over-within-lag', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost } : {}) };
 }
