@@ -50,8 +50,9 @@ remove() {
   if [ ! -f "$done_file" ]; then say "nothing to undo ($done_file does not exist)"; return; fi
   as_root "undo what setup:docker did"
   if daemon_answers; then
-    mapfile -t images < <(docker images --filter label=org.session-lab.stand-in --format '{{.Repository}}:{{.Tag}}')
-    if ((${#images[@]} > 0)); then say "removing stand-in images ${images[*]}"; docker rmi -f "${images[@]}" >/dev/null || true; fi
+    # The stand-ins, and every image built on one (the app's), by id: untagged ones too.
+    mapfile -t images < <(docker images -q --filter label=org.session-lab.stand-in | sort -u)
+    if ((${#images[@]} > 0)); then say "removing the stand-in images $(stand_ins | tr '\n' ' ')and the images built on them"; docker rmi -f "${images[@]}" >/dev/null || true; fi
     if recorded "image $base_image"; then docker rmi -f "$base_image" >/dev/null 2>&1 || true; fi
   fi
   if recorded "started dockerd" && [ -f "$dockerd_pid" ]; then
@@ -100,9 +101,18 @@ install_engine() {
 start_daemon() {
   if daemon_answers; then return; fi
   as_root "start dockerd"
+  # A dockerd or containerd that was killed leaves its pid file behind; once that pid belongs to
+  # another process, dockerd takes containerd for running and times out waiting for it.
+  local file
+  for file in /var/run/docker/containerd/containerd.pid:containerd "$dockerd_pid":dockerd /var/run/docker.pid:dockerd; do
+    local path=${file%:*} name=${file##*:}
+    if [ -f "$path" ] && [ "$(cat "/proc/$(cat "$path")/comm" 2>/dev/null)" != "$name" ]; then "${sudo[@]}" rm -f "$path"; fi
+  done
   say "no Docker daemon answers: starting dockerd (log $dockerd_log)"
-  # From /, in a session of its own: it is the machine's service, not a child of this shell.
-  (cd / && "${sudo[@]}" setsid dockerd --pidfile "$dockerd_pid" >>"$dockerd_log" 2>&1 </dev/null &)
+  # From /, in a session of its own: it is the machine's service, not a child of this shell. The
+  # subshell execs it, so that no shell is left holding this script's output open (whoever reads
+  # it, CI's log or a pipe, would wait for dockerd to end).
+  (cd / && exec "${sudo[@]}" setsid dockerd --pidfile "$dockerd_pid" >>"$dockerd_log" 2>&1 </dev/null) &
   record "started dockerd"
   for _ in $(seq 1 120); do daemon_answers && return; sleep 0.5; done
   say "dockerd did not answer within 60 s; its last lines:" >&2
@@ -110,10 +120,20 @@ start_daemon() {
   exit 1
 }
 
-# Every image the compose files and the app's Dockerfile name, once each.
+# Every image the compose files and the app's Dockerfile name, once each, but the app's own
+# (session-lab/app:local), which compose builds from the Dockerfile.
 pinned_images() {
   { grep -ho '^ *image: *[^ #]*' compose/*.yml | sed 's/^ *image: *//'
-    sed -n 's/^FROM \([^ ]*\).*/\1/p' compose/app.Dockerfile; } | tr -d '"' | sort -u
+    sed -n 's/^FROM \([^ ]*\).*/\1/p' compose/app.Dockerfile; } | tr -d '"' | grep -v '^session-lab/' | sort -u
+}
+
+# The stand-ins themselves: images whose label names their own tag (an image built on one, such as
+# the app's, inherits the label but not the tag).
+stand_ins() {
+  local image
+  for image in $(docker images --filter label=org.session-lab.stand-in --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' | sort); do
+    if [ "$(docker image inspect --format '{{index .Config.Labels "org.session-lab.stand-in"}}' "$image")" = "$image" ]; then echo "$image"; fi
+  done
 }
 
 # Which stand-in Dockerfile replaces an official image (by repository).
@@ -151,7 +171,7 @@ ensure_images() {
     docker image inspect "$image" >/dev/null 2>&1 || { say "building the stand-in for $image failed" >&2; exit 1; }
     stand_ins+=("$image")
   done
-  mapfile -t all < <(docker images --filter label=org.session-lab.stand-in --format '{{.Repository}}:{{.Tag}}')
+  mapfile -t all < <(stand_ins)
   if ((${#all[@]} > 0)); then
     say "STAND-IN IMAGES in use (built from Debian packages, not the official images): ${all[*]}"
     say "every lab run on them says \"stand-in images\"; remove them with npm run setup:docker -- --remove"
