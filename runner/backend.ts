@@ -1,3 +1,4 @@
+import type { NetworkControl } from './network/partitions.ts';
 import type { Topology } from './topology.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface ServiceControl {
   resume?(): Promise<void>;
   /** A redeploy with a changed configuration: stop, then start with these variables changed. */
   restartWith?(environment: Record<string, string>): Promise<void>;
+  /** Starts it again with its clock this many seconds ahead (negative: behind); 0 puts it right. */
+  skewClock?(seconds: number): Promise<void>;
 }
 
 export interface ProbeAnswer {
@@ -36,6 +39,8 @@ export interface RunningTopology {
   /** A GET straight to one app node, bypassing the balancer and any cookie (e.g. /debug/memory). */
   probe(service: string, path: string): Promise<ProbeAnswer>;
   service(name: string): ServiceControl;
+  /** Partitions between services, when the run's network allows them (see Capability). */
+  readonly network?: NetworkControl;
   /**
    * Images that stand in for the official ones the topology names (built from Debian packages
    * where no registry answers); every report of a run on them says so. Empty when there are none.
@@ -47,9 +52,10 @@ export interface RunningTopology {
 
 /**
  * What a scenario may need that not every backend gives: client-addresses, a device sending from
- * a source address of its own (nginx's ip_hash tells devices apart by it).
+ * a source address of its own (nginx's ip_hash tells devices apart by it); network-faults,
+ * partitions between services; clock-skew, a node whose clock is wrong.
  */
-export type Capability = 'client-addresses';
+export type Capability = 'client-addresses' | 'network-faults' | 'clock-skew';
 
 /** The capabilities a backend lacks, each with the reason, which a skipped scenario reports. */
 export type MissingCapabilities = Partial<Record<Capability, string>>;

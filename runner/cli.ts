@@ -3,10 +3,10 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunningTopology } from './backend.ts';
+import type { MissingCapabilities, RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
 import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
-import { startLocalTopology } from './local/backend.ts';
+import { localLacks, startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
 import { formatFirstBad, formatRepeatTable, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
@@ -61,9 +61,9 @@ function backendStarter(backend: string, streamLogs: boolean): StartTopology {
   const terminal = streamLogs ? process.stdout : undefined;
   if (backend === 'compose') return (topology) => startComposeTopology(topology, { terminal });
   if (backend !== 'local') throw new UsageError(`--backend must be local or compose (got "${backend}")`);
-  return async (topology) => {
+  return async (topology, needs = []) => {
     checkBinaries(topology);
-    return startLocalTopology(topology, { terminal });
+    return startLocalTopology(topology, { terminal, isolatedNetwork: needs.includes('network-faults') });
   };
 }
 
@@ -106,6 +106,7 @@ class TopologyStarter {
     private readonly start: StartTopology,
     private readonly chosen: readonly Scenario[],
     private readonly ahead: boolean,
+    private readonly lacks: MissingCapabilities,
   ) {}
 
   /** The topology started ahead and not yet taken (to tear down on Ctrl-C). */
@@ -114,13 +115,16 @@ class TopologyStarter {
   }
 
   for(index: number): StartTopology {
-    return async (topology) => {
+    return async (topology, needs) => {
       const early = this.early?.index === index ? this.early.running : undefined;
+      // One started for a scenario that then did not run (it was skipped) is not left running.
+      if (this.early && !early) void this.early.running.then((r) => r.down()).catch(() => {});
       this.early = undefined;
-      const running = await (early ?? this.start(topology));
+      const running = await (early ?? this.start(topology, needs));
       const next = this.chosen[index + 1];
-      if (this.ahead && next) {
-        const started = this.start(loadTopology(next.topology));
+      const nextRuns = next && !next.needs?.some((need) => this.lacks[need] !== undefined);
+      if (this.ahead && next && nextRuns) {
+        const started = this.start(loadTopology(next.topology), next.needs);
         // Its failure is reported by its own scenario, when that one takes it.
         started.catch(() => {});
         this.early = { index: index + 1, running: started };
@@ -181,9 +185,10 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
   const chosen = pickScenarios(scenarios, names).flatMap((scenario) => Array<Scenario>(repeat).fill(scenario));
   const start = backendStarter(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
+  const lacks = backend === 'compose' ? composeLacks() : localLacks();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
-  const starter = new TopologyStarter(start, chosen, backend === 'local');
+  const starter = new TopologyStarter(start, chosen, backend === 'local', lacks);
   onSignals(() => [running, starter.pending]);
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
@@ -193,7 +198,7 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
     const printer = opPrinter((line) => console.log(line));
     const result = await runScenario(scenario, {
       start: starter.for(index),
-      lacks: backend === 'compose' ? composeLacks : {},
+      lacks,
       onOp: printer.onOp,
       onRunning: (r) => {
         running = r;

@@ -8,6 +8,9 @@ import { missingCapability } from './faults/missing-capability.ts';
 import { enginePrincipals, type History, type Op, type OpInput, type OpType } from './history.ts';
 import { Device, type Answer, type DeviceOptions } from './http-client.ts';
 
+/** The faults whose target is one service (recorded as args.service); the others record args.target. */
+const serviceFaults = new Set<FaultName>(['restart', 'kill', 'stop', 'start', 'pause', 'resume', 'isolate']);
+
 /** How a request's result counts: see OpType. Reads have no effect, so a failed read is a plain fail. */
 export function classify(isWrite: boolean, status: number | undefined): OpType {
   if (status !== undefined && status >= 200 && status < 300) return 'ok';
@@ -100,8 +103,13 @@ export class Lab {
     return this.history.record({ ...base, type: 'ok', endedMs: this.history.now() });
   }
 
-  fault(name: FaultName, service: string): Promise<Op> {
-    return this.asNemesis(name, { service }, `${name} ${service}`, () => faults[name](this.running, service));
+  /**
+   * Injects a fault and records it. target is the service for most faults, the two groups for
+   * partition (`a b | c`), the service and seconds for skew (`server_2 +600`), nothing for heal.
+   */
+  fault(name: FaultName, target = ''): Promise<Op> {
+    const args = serviceFaults.has(name) ? { service: target } : { target };
+    return this.asNemesis(name, args, [name, target].filter(Boolean).join(' '), () => faults[name](this.running, target));
   }
 
   /**

@@ -3,6 +3,7 @@
 // still alive when this process exits is killed on the way out.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
+import { findBinary } from './binaries.ts';
 
 export interface ManagedProcess {
   readonly name: string;
@@ -58,12 +59,29 @@ export interface ManagedOptions extends SpawnOptions {
   stopSignal?: NodeJS.Signals;
   /** Receives what the process writes to stdout and stderr; without it both are discarded. */
   output?: (chunk: Buffer) => void;
+  /**
+   * A network namespace (its path, /run/netns/<name>) to run the process in. nsenter enters it,
+   * takes on uid and gid, and execs the command: the process keeps its pid and its group.
+   */
+  netns?: string;
+}
+
+/** The command line that runs command inside netns as uid:gid (nsenter drops root after entering). */
+function enteredCommand(netns: string, command: string, args: readonly string[], uid?: number, gid?: number): [string, string[]] {
+  const ids = [...(gid !== undefined ? [`--setgid=${gid}`] : []), ...(uid !== undefined ? [`--setuid=${uid}`] : [])];
+  return [findBinary('nsenter'), [`--net=${netns}`, ...ids, '--', command, ...args]];
 }
 
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
-  const { stopSignal = 'SIGTERM', output, ...spawnOptions } = options;
+  const { stopSignal = 'SIGTERM', output, netns, ...spawnOptions } = options;
   const stdio = spawnOptions.stdio ?? ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'];
-  const child = spawn(command, args, { ...spawnOptions, stdio, detached: true });
+  let [file, argv] = [command, args];
+  if (netns) {
+    [file, argv] = enteredCommand(netns, command, args, spawnOptions.uid, spawnOptions.gid);
+    delete spawnOptions.uid;
+    delete spawnOptions.gid;
+  }
+  const child = spawn(file, argv, { ...spawnOptions, stdio, detached: true });
   if (output) {
     child.stdout?.on('data', output);
     child.stderr?.on('data', output);

@@ -89,7 +89,8 @@ export function resultWord(result: ScenarioResult): 'PASS' | 'FAIL' | 'SKIP' {
 /** The outcome of a scenario that did not run on this backend. */
 export const skippedOutcome = 'skipped';
 
-export type StartTopology = (topology: Topology) => Promise<RunningTopology>;
+/** Starts a topology as a scenario needs it (a local run that needs network faults gets namespaces). */
+export type StartTopology = (topology: Topology, needs?: readonly Capability[]) => Promise<RunningTopology>;
 
 export interface RunOptions {
   start: StartTopology;
@@ -114,7 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let lab: Lab | undefined;
   let runError: string | undefined;
   try {
-    running = await options.start(loadTopology(scenario.topology));
+    running = await options.start(loadTopology(scenario.topology), scenario.needs ?? []);
     options.onRunning?.(running);
     history = new History(options.onOp);
     lab = new Lab(running, history);

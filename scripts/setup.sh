@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what session-lab runs on: its npm packages, and nginx, redis-server, PostgreSQL,
-# Chromium and openssl from the Debian/Ubuntu package archive when they are missing. Safe to run again.
+# Chromium, openssl, nftables and libfaketime from the Debian/Ubuntu package archive when they are missing. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,10 @@ have chromium || missing+=(chromium)
 have openssl || missing+=(openssl)
 # envsubst: the tests compare the nginx template's rendering with the one the official image does.
 have envsubst || missing+=(gettext-base)
+# nft: the network faults (partition, isolate) drop packets inside the run's network namespaces.
+have nft || [ -x /usr/sbin/nft ] || missing+=(nftables)
+# libfaketime: the skew fault starts an app node with its clock ahead or behind.
+compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"
@@ -42,4 +46,4 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-echo "setup: ready (nginx, redis-server, postgres, chromium, openssl, envsubst, npm packages)"
+echo "setup: ready (nginx, redis-server, postgres, chromium, openssl, envsubst, nftables, libfaketime, npm packages)"

@@ -9,6 +9,9 @@ import { pollUntil } from '../../lib/time.ts';
 import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
 import { atTeardown } from '../processes.ts';
+import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
+import { networkFaultsUnavailable } from '../network/cut-off.ts';
+import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
 import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
@@ -22,10 +25,21 @@ export interface ComposeOptions {
   readyTimeoutMs?: number;
 }
 
-/** What this backend cannot give a scenario, and why. */
-export const composeLacks: MissingCapabilities = {
-  'client-addresses': "every request reaches nginx's container from Docker's bridge gateway, so all devices are one client address",
-};
+/** What this backend cannot give a scenario on this machine, and why. */
+export function composeLacks(): MissingCapabilities {
+  const lacks: MissingCapabilities = {
+    'client-addresses': "every request reaches nginx's container from Docker's bridge gateway, so all devices are one client address",
+  };
+  // The rules go into the containers' namespaces from the host, with the host's nsenter and nft.
+  const network = networkFaultsUnavailable();
+  if (network) lacks['network-faults'] = network;
+  // The host's libfaketime is mounted into the node's container.
+  if (!faketimeLibrary()) lacks['clock-skew'] = 'libfaketime is missing on the host (npm run setup installs it)';
+  return lacks;
+}
+
+/** Where a skewed node's container finds the host's libfaketime (mounted read-only). */
+const containerFaketime = '/opt/session-lab/libfaketime.so.1';
 
 /** The label setup:docker puts on an image it built from Debian packages in place of an official one. */
 export const standInLabel = 'org.session-lab.stand-in';
@@ -161,9 +175,24 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   };
   const waitReady = (name: string) => pollUntil(name, () => answers(name), { timeoutMs: readyTimeoutMs, firstDelayMs: 20, maxDelayMs: 100 });
 
-  // A redeploy's changed variables, per service, in one override file that every later command reads too.
+  // A redeploy's changed variables (and a skewed node's libfaketime mount), per service, in one
+  // override file that every later command reads too.
   const overrideFile = join(runDir, 'redeploy.override.yml');
-  const redeployed: Record<string, Record<string, string>> = {};
+  const redeployed: Record<string, { environment: Record<string, string>; volumes?: string[] }> = {};
+  const redeploy = async (name: string, environment: Record<string, string>, volumes?: string[]) => {
+    redeployed[name] = { ...redeployed[name], environment: { ...redeployed[name]?.environment, ...environment }, ...(volumes ? { volumes } : {}) };
+    await writeFile(overrideFile, `# Written by the lab for this run: what its redeploys changed.\n${stringify({ services: redeployed })}`);
+    if (!files.includes(overrideFile)) files.push(overrideFile);
+    await compose(['up', '-d', '--no-deps', '--force-recreate', name]);
+    await waitReady(name);
+    await network.reapply(name);
+  };
+
+  const network = composeNetwork(async (name) => {
+    const id = (await compose(['ps', '-a', '-q', name])).trim().split('\n')[0];
+    if (!id) return { pid: 0, addresses: [] };
+    return parseInspect(await commands.run('docker', ['inspect', '--format', inspectFormat, id]));
+  });
 
   const service = (name: string): ServiceControl => {
     if (!names.includes(name)) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${names.join(', ')}`);
@@ -171,6 +200,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
       start: async () => {
         await compose(['start', name]);
         await waitReady(name);
+        await network.reapply(name);
       },
       stop: async () => {
         await compose(['stop', name]);
@@ -184,18 +214,20 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
       resume: async () => {
         await compose(['unpause', name]);
       },
-      restartWith: async (environment) => {
-        redeployed[name] = { ...redeployed[name], ...environment };
-        const services = Object.fromEntries(Object.entries(redeployed).map(([s, env]) => [s, { environment: env }]));
-        await writeFile(overrideFile, `# Written by the lab for this run: the variables its redeploys changed.\n${stringify({ services })}`);
-        if (!files.includes(overrideFile)) files.push(overrideFile);
-        await compose(['up', '-d', '--no-deps', '--force-recreate', name]);
-        await waitReady(name);
-      },
+      restartWith: (environment) => redeploy(name, environment),
+      ...(appServices(topology).some((s) => s.name === name)
+        ? {
+            skewClock: async (seconds: number) => {
+              const library = faketimeLibrary();
+              if (!library) throw new ClockSkewError(composeLacks()['clock-skew']);
+              await redeploy(name, skewedClockEnvironment(containerFaketime, seconds), [`${library}:${containerFaketime}:ro`]);
+            },
+          }
+        : {}),
     };
   };
 
-  return { topology, balancerUrl, runDir, standInImages, probe, service, down };
+  return { topology, balancerUrl, runDir, standInImages, probe, service, network, down };
 }
 
 /** The containers, volumes and networks of a compose project that the engine still has. */

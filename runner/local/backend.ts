@@ -1,21 +1,36 @@
-// The local backend: a compose topology as local processes on loopback, with a run directory
-// for its logs and data (.lab/runs/<time>-<topology>/).
+// The local backend: a compose topology as local processes, with a run directory for its logs and
+// data (.lab/runs/<time>-<topology>/). Its services listen on loopback ports, or, for a run that
+// needs network faults, each in a network namespace of its own (namespaces.ts).
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnknownServiceError, type RunningTopology } from '../backend.ts';
+import { UnknownServiceError, type MissingCapabilities, type RunningTopology } from '../backend.ts';
+import { faketimeLibrary } from '../clock-skew.ts';
 import { freePort } from '../free-port.ts';
 import { Device } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
 import { newRunDir } from '../run-dir.ts';
 import { balancerScheme, type Topology } from '../topology.ts';
-import { localEnvironment } from './address-map.ts';
+import { localEnvironment, loopbackEndpoints, type EndpointMap } from './address-map.ts';
 import { localService, type LocalService } from './from-compose.ts';
+import { createRunNamespaces, localNetworkLacks, type RunNamespaces } from './namespaces.ts';
 
 export interface LocalOptions {
   /** Where service output goes live, prefixed; undefined keeps it in the run's log files only. */
   terminal?: NodeJS.WriteStream;
   /** Keep volumes and data directories after down() (logs are always kept). */
   keepData?: boolean;
+  /**
+   * Each service in a network namespace of its own, reached at its address on the run's bridge
+   * and its compose port, so that partitions can cut services apart (needs root and nftables).
+   */
+  isolatedNetwork?: boolean;
+}
+
+/** What this backend cannot give on this machine, and why. */
+export function localLacks(): MissingCapabilities {
+  const lacks = localNetworkLacks();
+  if (!faketimeLibrary()) lacks['clock-skew'] = 'libfaketime is missing (npm run setup installs it)';
+  return lacks;
 }
 
 /** Services grouped so that each group depends only on earlier ones (compose's start order). */
@@ -33,7 +48,7 @@ export function startOrder(topology: Topology): string[][] {
 
 /** A topology run as local processes: also says with which environment each service runs. */
 export interface LocalTopology extends RunningTopology {
-  /** The service's environment as its local process has it (addresses rewritten to loopback ports). */
+  /** The service's environment as its local process has it (addresses rewritten to this run's). */
   environment(service: string): Record<string, string>;
 }
 
@@ -45,11 +60,19 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   const mux = new LogMux(logDir, options.terminal);
   mux.align(topology.services.map((s) => s.name));
 
-  const ports = new Map<string, number>();
-  for (const service of topology.services) ports.set(service.name, await freePort());
+  let namespaces: RunNamespaces | undefined;
+  let endpoints: EndpointMap;
+  if (options.isolatedNetwork) {
+    namespaces = await createRunNamespaces(topology.services.map((s) => s.name));
+    endpoints = new Map(topology.services.map((s) => [s.name, { host: namespaces!.addresses.get(s.name)!, port: s.containerPort }]));
+  } else {
+    const ports = new Map<string, number>();
+    for (const service of topology.services) ports.set(service.name, await freePort());
+    endpoints = loopbackEndpoints(ports);
+  }
   const services = new Map<string, LocalService>();
   for (const spec of topology.services) {
-    services.set(spec.name, localService(spec, { topology, ports, runDir, output: (name) => mux.sink(name) }));
+    services.set(spec.name, localService(spec, { topology, endpoints, runDir, output: (name) => mux.sink(name), netns: namespaces?.path }));
   }
   const levels = startOrder(topology);
 
@@ -59,6 +82,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
       for (const level of [...levels].reverse()) {
         await Promise.all(level.map((name) => services.get(name)!.server.stop()));
       }
+      await namespaces?.remove();
       await mux.close();
       if (!options.keepData) {
         await rm(join(runDir, 'volumes'), { recursive: true, force: true });
@@ -81,13 +105,15 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
     if (!found) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${[...services.keys()].join(', ')}`);
     return found;
   };
+  const url = (name: string, scheme = 'http') => `${scheme}://${endpoints.get(name)!.host}:${endpoints.get(name)!.port}`;
   const service = (name: string) => local(name).server;
   return {
     topology,
-    balancerUrl: `${balancerScheme(topology)}://127.0.0.1:${ports.get(nginx.name)}`,
+    balancerUrl: url(nginx.name, balancerScheme(topology)),
     runDir,
+    ...(namespaces ? { network: namespaces.network } : {}),
     probe: async (name, path) => {
-      const device = new Device('probe', `http://127.0.0.1:${ports.get(local(name).spec.name)}`, { timeoutMs: 30_000 });
+      const device = new Device('probe', url(local(name).spec.name), { timeoutMs: 30_000 });
       try {
         const { status, servedBy, body } = await device.get(path);
         return { status, servedBy, body };
@@ -96,7 +122,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
       }
     },
     service,
-    environment: (name) => localEnvironment(local(name).spec, topology, ports),
+    environment: (name) => localEnvironment(local(name).spec, topology, endpoints),
     down,
   };
 }

@@ -13,7 +13,7 @@ import { OneShotService } from '../servers/one-shot.ts';
 import { ProcessService } from '../servers/process-service.ts';
 import { pingRedis, RedisServer } from '../servers/redis.ts';
 import { balancerScheme, type ServiceSpec, type Topology } from '../topology.ts';
-import { escapeRegExp, localEnvironment, rewriteHostPortArgs, type PortMap } from './address-map.ts';
+import { escapeRegExp, localEnvironment, rewriteHostPortArgs, type EndpointMap } from './address-map.ts';
 
 /** A compose service run as a local process (a one-shot job has nothing running after its start). */
 export interface LocalService {
@@ -23,9 +23,11 @@ export interface LocalService {
 
 export interface ServiceContext {
   topology: Topology;
-  ports: PortMap;
+  endpoints: EndpointMap;
   runDir: string;
   output(name: string): (chunk: Buffer) => void;
+  /** The network namespace a service runs in, when the run gives each service one. */
+  netns?(name: string): string;
 }
 
 /**
@@ -64,14 +66,15 @@ export function localPaths(spec: ServiceSpec, value: string, runDir: string): st
 }
 
 /** nginx's variables as the local nginx needs them: loopback addresses, local paths. */
-export function localNginxEnvironment(spec: ServiceSpec, ctx: Pick<ServiceContext, 'topology' | 'ports' | 'runDir'>): Record<string, string> {
-  return Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.ports)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
+export function localNginxEnvironment(spec: ServiceSpec, ctx: Pick<ServiceContext, 'topology' | 'endpoints' | 'runDir'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.endpoints)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
 }
 
 function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  const environment = localEnvironment(spec, ctx.topology, ctx.ports);
+  const environment = localEnvironment(spec, ctx.topology, ctx.endpoints);
   if (environment.SESSION_FILE_DIR) environment.SESSION_FILE_DIR = localPath(spec, environment.SESSION_FILE_DIR, ctx.runDir);
-  return new AppNode({ name: spec.name, port: ctx.ports.get(spec.name)!, environment, cwd: serviceDir(ctx.runDir, spec.name), output: ctx.output(spec.name) });
+  const { host, port } = ctx.endpoints.get(spec.name)!;
+  return new AppNode({ name: spec.name, host, port, netns: ctx.netns?.(spec.name), environment, cwd: serviceDir(ctx.runDir, spec.name), output: ctx.output(spec.name) });
 }
 
 /** The generated main config: the template is http-level (conf.d), like in the official image. */
@@ -92,7 +95,7 @@ function nginxMainConfig(prefix: string): string {
 }
 
 function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  const port = ctx.ports.get(spec.name)!;
+  const { host, port } = ctx.endpoints.get(spec.name)!;
   const prefix = serviceDir(ctx.runDir, spec.name);
   const template = spec.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
   if (!template) throw new Error(`${spec.name}: no template mounted into /etc/nginx/templates/`);
@@ -114,13 +117,14 @@ function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
         cwd: prefix,
         stdio: ['ignore', stdout.fd, 'pipe'],
         output: sink,
+        netns: ctx.netns?.(spec.name),
       });
       await stdout.close();
       const follower = followFile(stdoutFile, sink);
       void managed.exited.then(() => follower.stop());
       return managed;
     },
-    ready: () => httpAnswers(`${balancerScheme(ctx.topology)}://127.0.0.1:${port}/healthz`, false),
+    ready: () => httpAnswers(`${balancerScheme(ctx.topology)}://${host}:${port}/healthz`, false),
   });
 }
 
@@ -128,10 +132,11 @@ function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   // The compose command after the program name: the persistence the topology asks for, and for a
   // replica `--replicaof <service> <port>`.
   const args = spec.command[0] === 'redis-server' ? spec.command.slice(1) : spec.command;
-  const persistence = rewriteHostPortArgs(args, ctx.topology, ctx.ports);
+  const persistence = rewriteHostPortArgs(args, ctx.topology, ctx.endpoints);
   return new RedisServer({
     name: spec.name,
-    port: ctx.ports.get(spec.name)!,
+    ...ctx.endpoints.get(spec.name)!,
+    netns: ctx.netns?.(spec.name),
     dir: localPath(spec, '/data', ctx.runDir),
     persistence,
     output: ctx.output(spec.name),
@@ -145,7 +150,7 @@ function localCommand(spec: ServiceSpec): string[] {
 }
 
 function sentinelService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
-  const port = ctx.ports.get(spec.name)!;
+  const { host, port } = ctx.endpoints.get(spec.name)!;
   const cwd = serviceDir(ctx.runDir, spec.name);
   const [command, ...args] = localCommand(spec);
   return new ProcessService({
@@ -153,17 +158,18 @@ function sentinelService(spec: ServiceSpec, ctx: ServiceContext): ProcessService
     port,
     launch: async () => {
       await mkdir(cwd, { recursive: true });
-      const environment = { ...localEnvironment(spec, ctx.topology, ctx.ports), SENTINEL_CONF_FILE: join(cwd, 'sentinel.conf') };
-      return spawnManaged(spec.name, command!, args, { cwd, env: { PATH: process.env.PATH ?? '', ...environment }, output: ctx.output(spec.name) });
+      const environment = { ...localEnvironment(spec, ctx.topology, ctx.endpoints), SENTINEL_CONF_FILE: join(cwd, 'sentinel.conf') };
+      return spawnManaged(spec.name, command!, args, { cwd, env: { PATH: process.env.PATH ?? '', ...environment }, output: ctx.output(spec.name), netns: ctx.netns?.(spec.name) });
     },
-    ready: () => pingRedis(port),
+    ready: () => pingRedis(port, 1000, host),
   });
 }
 
 function postgresService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   return new PostgresServer({
     name: spec.name,
-    port: ctx.ports.get(spec.name)!,
+    ...ctx.endpoints.get(spec.name)!,
+    netns: ctx.netns?.(spec.name),
     dataDir: localPath(spec, spec.environment.PGDATA ?? '/var/lib/postgresql/data', ctx.runDir),
     user: spec.environment.POSTGRES_USER || 'postgres',
     database: spec.environment.POSTGRES_DB || undefined,

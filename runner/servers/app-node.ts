@@ -2,6 +2,7 @@
 // Docker image, compiled once (app-build.ts), ready when /healthz answers 200 (its store answers too).
 import { mkdir } from 'node:fs/promises';
 import { Agent, request } from 'undici';
+import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
 import { runCertificate } from '../http-client.ts';
 import { spawnManaged } from '../processes.ts';
 import { appEntryPoint } from './app-build.ts';
@@ -11,6 +12,10 @@ import { ProcessService } from './process-service.ts';
 export interface AppNodeOptions {
   name: string;
   port: number;
+  /** The address it is reached at (it listens on every address it has; 127.0.0.1). */
+  host?: string;
+  /** A network namespace to run in (see ManagedOptions.netns). */
+  netns?: string;
   /** The node's variables (PORT included); PATH is added. */
   environment: Record<string, string>;
   /** Its working directory (the lab gives each service its own, in the run directory). */
@@ -31,7 +36,7 @@ export async function httpAnswers(url: string, wantOk: boolean): Promise<void> {
 
 export class AppNode extends ProcessService {
   constructor(options: AppNodeOptions) {
-    const { name, port, environment, cwd, output, nodeArgs = [] } = options;
+    const { name, port, environment, cwd, output, nodeArgs = [], host = '127.0.0.1', netns } = options;
     super({
       name,
       port,
@@ -42,13 +47,27 @@ export class AppNode extends ProcessService {
           cwd,
           env: { PATH: process.env.PATH ?? '', ...environment, ...changed },
           output,
+          netns,
         });
       },
-      ready: () => httpAnswers(`http://127.0.0.1:${port}/healthz`, true),
+      ready: () => httpAnswers(`http://${host}:${port}/healthz`, true),
     });
+    this.host = host;
   }
 
+  private readonly host: string;
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
+  }
+
+  /**
+   * Starts the node again with its clock off by seconds (libfaketime): only a node's clock is
+   * skewed, since the lab's question is what nodes compute from theirs.
+   */
+  async skewClock(seconds: number): Promise<void> {
+    const library = faketimeLibrary();
+    if (!library) throw new ClockSkewError('libfaketime is missing (npm run setup installs it)');
+    await this.restartWith(skewedClockEnvironment(library, seconds));
   }
 }

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { chown, mkdir, readdir } from 'node:fs/promises';
+import { appendFile, chown, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { findBinary } from '../binaries.ts';
@@ -10,6 +11,10 @@ import { ProcessService } from './process-service.ts';
 
 export interface PostgresServerOptions {
   port: number;
+  /** The address it listens on and is reached at (127.0.0.1). */
+  host?: string;
+  /** A network namespace to run in (see ManagedOptions.netns). */
+  netns?: string;
   /** The cluster's data directory; created with initdb on first start. */
   dataDir: string;
   /** The superuser initdb creates, like the official image's POSTGRES_USER (default postgres). */
@@ -84,7 +89,7 @@ async function initIfNeeded(options: PostgresServerOptions, user: { uid: number;
 }
 
 /**
- * A real PostgreSQL server on 127.0.0.1 (TCP only, trust authentication, durability traded for
+ * A real PostgreSQL server on 127.0.0.1 unless told otherwise (TCP only, trust authentication, durability traded for
  * speed: it holds lab sessions, not money). Stop and start keep the data directory; the first
  * start runs initdb and creates the database.
  */
@@ -99,8 +104,9 @@ export class PostgresServer extends ProcessService {
         if (cwd) await mkdir(cwd, { recursive: true });
         const user = postgresUser();
         created = await initIfNeeded(options, user);
+        if (options.host && options.host !== '127.0.0.1') await trustSubnet(dataDir);
         const settings = {
-          listen_addresses: '127.0.0.1',
+          listen_addresses: options.host ?? '127.0.0.1',
           port: String(port),
           unix_socket_directories: '',
           fsync: 'off',
@@ -114,6 +120,7 @@ export class PostgresServer extends ProcessService {
           cwd,
           stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for every pooled client to leave
           output,
+          netns: options.netns,
         });
       },
       ready: async () => {
@@ -137,12 +144,22 @@ export class PostgresServer extends ProcessService {
   }
 }
 
+/**
+ * initdb's pg_hba.conf lets in loopback only; on an address of its own (a run's namespace) the
+ * server also lets in its subnet, as the official image lets in every host.
+ */
+async function trustSubnet(dataDir: string): Promise<void> {
+  const file = join(dataDir, 'pg_hba.conf');
+  const line = 'host all all samenet trust';
+  if (!(await readFile(file, 'utf8')).includes(line)) await appendFile(file, `\n${line}\n`);
+}
+
 function databaseOf(options: PostgresServerOptions): string {
   return options.database ?? options.user ?? 'postgres';
 }
 
 function postgresUrl(options: PostgresServerOptions, database = databaseOf(options)): string {
-  return `postgres://${encodeURIComponent(options.user ?? 'postgres')}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  return `postgres://${encodeURIComponent(options.user ?? 'postgres')}@${options.host ?? '127.0.0.1'}:${options.port}/${encodeURIComponent(database)}`;
 }
 
 async function runQuery(url: string, sql: string): Promise<pg.QueryResult> {

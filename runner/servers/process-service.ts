@@ -20,7 +20,7 @@ export interface ProcessServiceOptions {
   readyTimeoutMs?: number;
 }
 
-export class ProcessService implements Required<ServiceControl> {
+export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'>> {
   private process: ManagedProcess | undefined;
   private environment: Record<string, string> = {};
 

@@ -1,4 +1,4 @@
-// A real redis-server on 127.0.0.1 that can be stopped and started again on the same port.
+// A real redis-server (on 127.0.0.1 unless told otherwise) that can be stopped and started again on the same port.
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { findBinary } from '../binaries.ts';
@@ -7,6 +7,10 @@ import { ProcessService } from './process-service.ts';
 
 export interface RedisServerOptions {
   port: number;
+  /** The address it binds to and is reached at (127.0.0.1). */
+  host?: string;
+  /** A network namespace to run in (see ManagedOptions.netns). */
+  netns?: string;
   /** Working directory for its RDB/AOF files. */
   dir: string;
   /**
@@ -23,9 +27,9 @@ export interface RedisServerOptions {
 }
 
 /** Answers when a PING gets a PONG on a fresh connection. */
-export function pingRedis(port: number, timeoutMs = 1000): Promise<void> {
+export function pingRedis(port: number, timeoutMs = 1000, host = '127.0.0.1'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     socket.setTimeout(timeoutMs, () => socket.destroy(new Error('PING timed out')));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
@@ -39,7 +43,7 @@ export function pingRedis(port: number, timeoutMs = 1000): Promise<void> {
 
 export class RedisServer extends ProcessService {
   constructor(readonly options: RedisServerOptions) {
-    const { port, dir, persistence = [], output, cwd } = options;
+    const { port, dir, persistence = [], output, cwd, host = '127.0.0.1', netns } = options;
     super({
       name: options.name ?? `redis-server on port ${port}`,
       port,
@@ -47,15 +51,15 @@ export class RedisServer extends ProcessService {
         await mkdir(dir, { recursive: true });
         if (cwd) await mkdir(cwd, { recursive: true });
         // Later options win: persistence as asked, then what the local run needs.
-        const args = ['--save', '', '--appendonly', 'no', ...persistence, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
+        const args = ['--save', '', '--appendonly', 'no', ...persistence, '--port', String(port), '--bind', host, '--dir', dir];
         args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
-        return spawnManaged('redis', findBinary('redis-server'), args, { cwd, output });
+        return spawnManaged('redis', findBinary('redis-server'), args, { cwd, output, netns });
       },
-      ready: () => pingRedis(port),
+      ready: () => pingRedis(port, 1000, host),
     });
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.options.port}`;
+    return `redis://${this.options.host ?? '127.0.0.1'}:${this.options.port}`;
   }
 }

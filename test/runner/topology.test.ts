@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
-import { localEnvironment, rewriteAddresses } from '../../runner/local/address-map.ts';
+import { localEnvironment, loopbackEndpoints, rewriteAddresses } from '../../runner/local/address-map.ts';
 import { startOrder } from '../../runner/local/backend.ts';
 import { localNginxEnvironment, localPath, localService } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
@@ -52,7 +52,7 @@ describe('the compose topologies, as the local backend reads them', () => {
 
   describe('the address mapping', () => {
     const topology = loadTopology('postgres-2');
-    const ports = new Map([['server_1', 4001], ['server_2', 4002], ['nginx', 4000], ['postgres', 4003]]);
+    const ports = loopbackEndpoints(new Map([['server_1', 4001], ['server_2', 4002], ['nginx', 4000], ['postgres', 4003]]));
     const service = (name: string) => topology.services.find((s) => s.name === name)!;
 
     it('gives a node its own local port and the store’s local address', () => {
@@ -100,12 +100,12 @@ describe('the nginx template', () => {
 
   it.each(listTopologies())('rendered for %s passes nginx -t, with the upstreams as loopback', async (name) => {
     const topology = loadTopology(name);
-    const ports = new Map(topology.services.map((s, i) => [s.name, 40000 + i]));
+    const endpoints = loopbackEndpoints(new Map(topology.services.map((s, i) => [s.name, 40000 + i])));
     const nginx = topology.services.find((s) => s.kind === 'nginx')!;
     const dir = mkdtempSync(join(tmpdir(), 'session-lab-nginx-t-'));
     try {
       // The certificate a TLS balancer loads, made by the topology's own openssl service.
-      const context = { topology, ports, runDir: dir, output: () => () => {} };
+      const context = { topology, endpoints, runDir: dir, output: () => () => {} };
       for (const spec of topology.services.filter((s) => s.kind === 'openssl')) await localService(spec, context).server.start();
       writeFileSync(join(dir, 'shop.conf'), renderNginxTemplate(localNginxEnvironment(nginx, context)));
       writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid; error_log stderr; events {} http { include ${dir}/shop.conf; }\n`);
