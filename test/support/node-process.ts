@@ -16,6 +16,7 @@ afterEach(async () => {
 
 export interface NodeProcess {
   url: string;
+  node: AppNode;
   device(name: string): Device;
 }
 
@@ -27,6 +28,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
   await node.start();
   return {
     url,
+    node,
     device: (name) => {
       const device = new Device(name, url);
       devices.push(device);
