@@ -19,6 +19,7 @@ import { postgresOutage } from './postgres-outage.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
+import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from './redis-split-brain.ts';
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
@@ -62,6 +63,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   postgresOutage,
   redisFailover,
   redisFailoverWait,
+  redisSplitBrain,
+  redisSplitBrainMinReplicas,
+  redisSplitBrainWait,
   secretMismatch,
   secretRotation,
   secureCookieProxy,

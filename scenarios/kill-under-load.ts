@@ -11,8 +11,8 @@ export const killPlan: LoadPlan = {
   durationMs: 4000,
   maxDurationMs: 15_000,
   faults: [
-    { atMs: 1000, fault: 'kill', service: 'server_1' },
-    { atMs: 2000, fault: 'start', service: 'server_1' },
+    { atMs: 1000, fault: 'kill', target: 'server_1' },
+    { atMs: 2000, fault: 'start', target: 'server_1' },
   ],
 };
 

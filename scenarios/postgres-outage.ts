@@ -17,8 +17,8 @@ export const postgresOutage: Scenario<ShopOp> = {
       durationMs: 5500,
       maxDurationMs: 10_000,
       faults: [
-        { atMs: 500, fault: 'stop', service: 'postgres' },
-        { atMs: 3500, fault: 'start', service: 'postgres' },
+        { atMs: 500, fault: 'stop', target: 'postgres' },
+        { atMs: 3500, fault: 'start', target: 'postgres' },
       ],
     }),
   check: outageVerdict,

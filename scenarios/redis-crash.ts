@@ -9,8 +9,8 @@ const crashPlan: LoadPlan = {
   durationMs: 4500,
   maxDurationMs: 8000,
   faults: [
-    { atMs: 3000, fault: 'kill', service: 'redis' },
-    { atMs: 3500, fault: 'start', service: 'redis' },
+    { atMs: 3000, fault: 'kill', target: 'redis' },
+    { atMs: 3500, fault: 'start', target: 'redis' },
   ],
 };
 

@@ -17,10 +17,10 @@ const failoverPlan: LoadPlan = {
   durationMs: 7000,
   maxDurationMs: 12_000,
   faults: [
-    { atMs: 1500, fault: 'pause', service: 'redis_replica' },
-    { atMs: 2000, fault: 'kill', service: 'redis' },
-    { atMs: 2200, fault: 'resume', service: 'redis_replica' },
-    { atMs: 5000, fault: 'start', service: 'redis' },
+    { atMs: 1500, fault: 'pause', target: 'redis_replica' },
+    { atMs: 2000, fault: 'kill', target: 'redis' },
+    { atMs: 2200, fault: 'resume', target: 'redis_replica' },
+    { atMs: 5000, fault: 'start', target: 'redis' },
   ],
 };
 

@@ -11,7 +11,7 @@ export const redisRestart: Scenario<ShopOp> = {
   summary: 'redis-2 (no persistence): Redis restarts; every anonymous session and cart is gone, on every node; logged-in users lose nothing.',
   topology: 'redis-2',
   expected: 'writes-lost',
-  run: (lab) => writeUnderFaults(lab, { devices: 6, loggedIn: 2, durationMs: 3000, maxDurationMs: 6000, faults: [{ atMs: 1000, fault: 'restart', service: 'redis' }] }),
+  run: (lab) => writeUnderFaults(lab, { devices: 6, loggedIn: 2, durationMs: 3000, maxDurationMs: 6000, faults: [{ atMs: 1000, fault: 'restart', target: 'redis' }] }),
   check: storeCrashVerdict,
 };
 

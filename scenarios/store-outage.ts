@@ -18,8 +18,8 @@ export const storeOutage: Scenario<ShopOp> = {
       durationMs: 5000,
       maxDurationMs: 8000,
       faults: [
-        { atMs: 500, fault: 'pause', service: 'redis' },
-        { atMs: 3500, fault: 'resume', service: 'redis' },
+        { atMs: 500, fault: 'pause', target: 'redis' },
+        { atMs: 3500, fault: 'resume', target: 'redis' },
       ],
     }),
   check: outageVerdict,

@@ -26,8 +26,8 @@ export interface LoadPlan {
    */
   durationMs: number;
   maxDurationMs: number;
-  /** Faults, each at its time from the start of the load (run one after the other). */
-  faults: { atMs: number; fault: FaultName; service: string }[];
+  /** Faults, each at its time from the start of the load (run one after the other); target as Lab.fault takes it. */
+  faults: { atMs: number; fault: FaultName; target: string }[];
 }
 
 export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> {
@@ -39,7 +39,7 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
   const startedAt = performance.now();
   const last = plan.faults.at(-1);
   // A node is back when it answers a request; a store, when a request that needs it succeeds.
-  const lastIsNode = appServices(lab.running.topology).some((s) => s.name === last?.service);
+  const lastIsNode = appServices(lab.running.topology).some((s) => s.name === last?.target);
   let faultsDone = false;
   let lastServiceBack = last === undefined;
   const goOn = () => {
@@ -50,15 +50,15 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
     // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
     for (let n = 0; goOn(); n++) {
       const op = await device.add(`item-${n % 40}`);
-      if (faultsDone && (last?.service === op.servedBy || (!lastIsNode && op.type === 'ok'))) lastServiceBack = true;
+      if (faultsDone && (last?.target === op.servedBy || (!lastIsNode && op.type === 'ok'))) lastServiceBack = true;
       if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
     }
     await device.viewCart();
   };
   const faults = async () => {
-    for (const { atMs, fault, service } of plan.faults) {
+    for (const { atMs, fault, target } of plan.faults) {
       await sleep(Math.max(0, startedAt + atMs - performance.now()));
-      await lab.fault(fault, service);
+      await lab.fault(fault, target);
     }
     faultsDone = true;
   };

@@ -1,8 +1,8 @@
-// A replicated store's primary killed under writes: did the nodes follow the promoted replica, how
-// long could nobody write, and which acknowledged writes did the failover take? A pure function of
-// the history; a write with no answer or a 5xx (info) is neither kept nor lost. Each device's last
-// cart after the crash is held against every add it saw acknowledged (adds only grow a cart), so
-// how long the fault operations took decides nothing.
+// A replicated store's primary killed, or cut off from its replica and Sentinels, under writes: did
+// the nodes follow the promoted replica, how long could nobody write, and which acknowledged writes
+// did the failover take? A pure function of the history; a write with no answer or a 5xx (info) is
+// neither kept nor lost. Each device's last cart after the fault is held against every add it saw
+// acknowledged (adds only grow a cart), so how long the fault operations took decides nothing.
 import { enginePrincipals } from '../../../runner/history.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
@@ -13,6 +13,41 @@ import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts
  * under a millisecond; this leaves room for a busy machine.
  */
 export const replicationSlackMs = 100;
+
+/**
+ * The fault that starts a failover, and the window in which an acknowledged add is at risk: the
+ * replica may never have applied it. After recoveredFromMs a successful write means writes work again.
+ */
+interface Cut {
+  op: ShopOp;
+  atRiskFromMs: number;
+  atRiskToMs: number;
+  recoveredFromMs: number;
+}
+
+/**
+ * A crash: the first kill; the replica lags from the first pause before it (minus the slack), or
+ * from the crash itself, until the crash ended.
+ */
+function crashCut(nemesis: readonly ShopOp[]): Cut | undefined {
+  const crash = nemesis.find((op) => op.action === 'kill');
+  if (!crash) return undefined;
+  const pause = nemesis.find((op) => op.action === 'pause' && op.index < crash.index);
+  return { op: crash, atRiskFromMs: (pause?.startedMs ?? crash.startedMs) - replicationSlackMs, atRiskToMs: crash.endedMs, recoveredFromMs: crash.endedMs };
+}
+
+/**
+ * A split brain: the first partition. Whatever the cut-off primary acknowledges from then on may
+ * be discarded when it rejoins as a replica: at risk until the heal, or, when the primary refuses
+ * writes once its replica is silent for a while (min-replicas-max-lag), until boundMs after the cut.
+ */
+function partitionCut(nemesis: readonly ShopOp[], boundMs?: number): Cut | undefined {
+  const cut = nemesis.find((op) => op.action === 'partition');
+  if (!cut) return undefined;
+  const heal = nemesis.find((op) => op.action === 'heal' && op.index > cut.index);
+  const healedMs = heal?.endedMs ?? Number.POSITIVE_INFINITY;
+  return { op: cut, atRiskFromMs: cut.startedMs - replicationSlackMs, atRiskToMs: boundMs === undefined ? healedMs : cut.endedMs + boundMs, recoveredFromMs: heal?.endedMs ?? cut.endedMs };
+}
 
 interface FailoverAnalysis {
   crash: ShopOp;
@@ -28,17 +63,12 @@ interface FailoverAnalysis {
 
 const count = (map: Map<string, number>, sku: string, qty: number) => map.set(sku, (map.get(sku) ?? 0) + qty);
 
-/**
- * The crash is the first kill; the replica lags from the first pause before it (minus the slack),
- * or from the crash itself. An add acknowledged between that moment and the end of the crash is at
- * risk under asynchronous replication: the replica may never have applied it.
- */
-function analyzeFailover(history: readonly ShopOp[]): FailoverAnalysis | undefined {
+/** Losses against the cut's window: an add acknowledged inside it may be gone, one outside may not. */
+function analyzeFailover(history: readonly ShopOp[], cutOf: (nemesis: readonly ShopOp[]) => Cut | undefined = crashCut): FailoverAnalysis | undefined {
   const nemesis = history.filter((op) => op.process === enginePrincipals.nemesis && op.type === 'ok');
-  const crash = nemesis.find((op) => op.action === 'kill');
-  if (!crash) return undefined;
-  const pause = nemesis.find((op) => op.action === 'pause' && op.index < crash.index);
-  const lagFromMs = (pause?.startedMs ?? crash.startedMs) - replicationSlackMs;
+  const cut = cutOf(nemesis);
+  if (!cut) return undefined;
+  const crash = cut.op;
   const requests = history.filter((op) => cartActions.has(op.action));
   const adds = requests.filter((op) => op.action === shopActions.addItem && op.type === 'ok');
   let acknowledged = 0;
@@ -60,7 +90,7 @@ function analyzeFailover(history: readonly ShopOp[]): FailoverAnalysis | undefin
         const [sku, qty] = [String(op.args?.sku), Number(op.args?.qty)];
         count(all, sku, qty);
         deviceAcknowledged += qty;
-        if (op.endedMs >= lagFromMs && op.endedMs <= crash.endedMs) {
+        if (op.endedMs >= cut.atRiskFromMs && op.endedMs <= cut.atRiskToMs) {
           count(risky, sku, qty);
           deviceAtRisk += qty;
         }
@@ -86,23 +116,39 @@ function analyzeFailover(history: readonly ShopOp[]): FailoverAnalysis | undefin
     lostBeyondLag += last.beyond;
     if (!requests.some((op) => op.process === device && op.startedMs >= crash.startedMs && op.sessionState === 'lost')) sessionsKept++;
   }
-  const okBefore = adds.filter((op) => op.endedMs <= crash.startedMs);
-  const okAfter = adds.filter((op) => op.startedMs >= crash.endedMs);
-  const lastBefore = Math.max(...okBefore.map((op) => op.endedMs));
-  const firstAfter = Math.min(...okAfter.map((op) => op.endedMs));
+  const okAfter = adds.filter((op) => op.startedMs >= cut.recoveredFromMs);
+  const firstRefusal = requests.find((op) => op.startedMs >= crash.startedMs && op.status === 503);
   const metrics = {
-    crash: crash.request,
+    fault: crash.request,
     devices,
     acknowledged,
     acknowledgedWhileReplicaLagged: atRisk,
     lost,
     lostBeyondLag,
     sessionsKept,
-    msWithoutSuccessfulWrite: okBefore.length > 0 && okAfter.length > 0 ? Math.round(firstAfter - lastBefore) : null,
+    msWithoutSuccessfulWrite: longestGapMs(adds, crash.startedMs),
     answered503: requests.filter((op) => op.status === 503).length,
+    msUntilFirst503: firstRefusal ? Math.round(firstRefusal.endedMs - crash.startedMs) : null,
     otherFailures: requests.filter((op) => op.type !== 'ok' && op.status !== 503).length,
   };
   return { crash, metrics, recovered: okAfter.length > 0, devices, lost, lostBeyondLag, firstLost, firstBeyondLag };
+}
+
+/**
+ * The longest time from fromMs on in which no write succeeded: between two successful adds
+ * (whichever devices), from fromMs to the first. Null when none succeeded before and after it.
+ */
+function longestGapMs(adds: readonly ShopOp[], fromMs: number): number | null {
+  const before = adds.filter((op) => op.endedMs <= fromMs).map((op) => op.endedMs);
+  const after = adds.filter((op) => op.endedMs > fromMs).map((op) => op.endedMs).sort((a, b) => a - b);
+  if (before.length === 0 || after.length === 0) return null;
+  let gap = 0;
+  let previous = Math.max(...before);
+  for (const endedMs of after) {
+    gap = Math.max(gap, endedMs - previous);
+    previous = endedMs;
+  }
+  return Math.round(gap);
 }
 
 /** The verdict when losses cannot be judged: no crash, no write after it, no device to check. */
@@ -142,4 +188,37 @@ export function asyncFailoverVerdict(history: readonly ShopOp[]): Verdict {
   const { metrics } = analysis;
   if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-lag', metrics, firstBad: analysis.firstBeyondLag };
   return { observed: 'failed-over-within-lag', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost } : {}) };
+}
+
+/**
+ * A split brain (the primary partitioned from its replica and Sentinels, the nodes still reaching
+ * both): what the old primary acknowledged before the nodes followed the promoted replica is thrown
+ * away when it rejoins as a replica. failed-over-writes-lost: writes succeeded after the heal and
+ * acknowledged adds are missing; failed-over-nothing-lost: none is; not-recovered: no write
+ * succeeded after the heal; inconclusive without a partition.
+ */
+export function splitBrainVerdict(history: readonly ShopOp[]): Verdict {
+  const analysis = analyzeFailover(history, (nemesis) => partitionCut(nemesis));
+  const unjudged = nothingToJudge(analysis);
+  if (unjudged || !analysis) return unjudged!;
+  const { metrics } = analysis;
+  return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost } : { observed: 'failed-over-nothing-lost', metrics };
+}
+
+/**
+ * A split brain whose primary refuses writes once no replica acknowledged it for a while
+ * (min-replicas-to-write, min-replicas-max-lag): only what it acknowledged within boundMs of the
+ * cut may be lost. lost-within-bound: writes succeeded after the heal and nothing acknowledged
+ * later is missing (lost says how much earlier); lost-beyond-bound: a later one is.
+ */
+export function boundedSplitBrainVerdict(boundMs: number): (history: readonly ShopOp[]) => Verdict {
+  return (history) => {
+    const analysis = analyzeFailover(history, (nemesis) => partitionCut(nemesis, boundMs));
+    const unjudged = nothingToJudge(analysis);
+    if (unjudged || !analysis) return unjudged!;
+    const metrics = { ...analysis.metrics, boundMs };
+    // Here "beyond lag" means beyond the bound: an add missing though it was acknowledged outside the window.
+    if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-bound', metrics, firstBad: analysis.firstBeyondLag };
+    return { observed: 'lost-within-bound', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost } : {}) };
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asyncFailoverVerdict, failoverVerdict } from '../../../scenarios/shop/checkers/failover.ts';
+import { asyncFailoverVerdict, boundedSplitBrainVerdict, failoverVerdict, splitBrainVerdict } from '../../../scenarios/shop/checkers/failover.ts';
 import { add, fault, history, type OpSketch } from '../../support/histories.ts';
 
 const at = (startedMs: number, endedMs: number): OpSketch => ({ startedMs, endedMs });
@@ -71,5 +71,47 @@ describe('asyncFailoverVerdict', () => {
 
   it('says not-recovered when no write succeeded after the crash', () => {
     expect(asyncFailoverVerdict(history(...early, pause, crash, refused)).observed).toBe('not-recovered');
+  });
+});
+
+describe('splitBrainVerdict', () => {
+  const cut: OpSketch = { ...fault('partition', 'redis | redis_replica sentinel_1'), args: { target: 'redis | redis_replica sentinel_1' }, request: 'partition redis | redis_replica sentinel_1', ...at(100, 110) };
+  const heal: OpSketch = { ...fault('heal', ''), args: { target: '' }, request: 'heal', ...at(900, 905) };
+  const early = [add('apple', 'server_1', [['apple', 1]], at(0, 5)), add('bread', 'server_2', [['apple', 1], ['bread', 1]], at(10, 15))];
+  // Acknowledged by the cut-off primary before the nodes followed the promoted replica.
+  const onTheOldPrimary = add('fig', 'server_1', [['apple', 1], ['bread', 1], ['fig', 1]], at(200, 210));
+  const refused: OpSketch = add('jam', 'server_2', [], { ...at(300, 310), type: 'info', status: 503, cart: undefined });
+
+  it('says failed-over-writes-lost, pointing at the cart without it, when what the old primary acknowledged is gone', () => {
+    const ops = history(...early, cut, onTheOldPrimary, refused, heal, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(1000, 1010)));
+    const verdict = splitBrainVerdict(ops);
+    expect(verdict).toMatchObject({ observed: 'failed-over-writes-lost', metrics: { lost: 1, acknowledged: 4, msUntilFirst503: 210 } });
+    expect(verdict.firstBad?.index).toBe(6);
+  });
+
+  it('says failed-over-nothing-lost when every acknowledged add survived', () => {
+    const ops = history(...early, cut, onTheOldPrimary, heal, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['fig', 1], ['tea', 1]], at(1000, 1010)));
+    expect(splitBrainVerdict(ops).observed).toBe('failed-over-nothing-lost');
+  });
+
+  it('says not-recovered when no write succeeded after the heal, and inconclusive without a partition', () => {
+    expect(splitBrainVerdict(history(...early, cut, onTheOldPrimary, heal, refused)).observed).toBe('not-recovered');
+    expect(splitBrainVerdict(history(...early)).observed).toBe('inconclusive');
+  });
+
+  describe('with a bound (min-replicas-max-lag)', () => {
+    const bounded = boundedSplitBrainVerdict(500);
+    it('says lost-within-bound when only adds acknowledged within the bound after the cut are gone', () => {
+      const ops = history(...early, cut, onTheOldPrimary, heal, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(1000, 1010)));
+      expect(bounded(ops)).toMatchObject({ observed: 'lost-within-bound', metrics: { lost: 1, boundMs: 500 } });
+    });
+
+    it('says lost-beyond-bound when an add acknowledged after the bound is gone', () => {
+      const late = add('kiwi', 'server_1', [['apple', 1], ['bread', 1], ['kiwi', 1]], at(700, 710));
+      const ops = history(...early, cut, late, heal, add('tea', 'server_2', [['apple', 1], ['bread', 1], ['tea', 1]], at(1000, 1010)));
+      const verdict = bounded(ops);
+      expect(verdict.observed).toBe('lost-beyond-bound');
+      expect(verdict.firstBad?.index).toBe(5);
+    });
   });
 });
