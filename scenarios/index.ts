@@ -16,6 +16,8 @@ import { memoryGrowth } from './memory-growth.ts';
 import { memoryRestart } from './memory-restart.ts';
 import { multiDevice } from './multi-device.ts';
 import { postgresOutage } from './postgres-outage.ts';
+import { postgresPartition } from './postgres-partition.ts';
+import { nodeStorePartition, nodeStorePartitionNextUpstream } from './node-store-partition.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
@@ -61,6 +63,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redisCrashAof,
   storeOutage,
   postgresOutage,
+  postgresPartition,
+  nodeStorePartition,
+  nodeStorePartitionNextUpstream,
   redisFailover,
   redisFailoverWait,
   redisSplitBrain,

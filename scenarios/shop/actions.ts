@@ -45,6 +45,8 @@ export interface ShopOp extends Op {
   user?: string;
   /** The size of the lab_sid Set-Cookie the answer carried (name, value and attributes), if any. */
   cookieBytes?: number;
+  /** How many nodes nginx sent the request to, when more than one (X-Upstream lists each it tried). */
+  upstreamTries?: number;
 }
 
 export function formatCart(cart: readonly CartLine[] | undefined): string {

@@ -69,12 +69,14 @@ export class ShopDevice {
       const user = userOf(answer?.body);
       const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
       const setCookie = [answer?.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith(`${sessionCookieName}=`));
+      const upstreamTries = String(answer?.headers['x-upstream'] ?? '').split(',').filter((s) => s.trim()).length;
       return {
         session: this.sessionTag,
         ...(cart ? { cart } : {}),
         ...(user ? { user } : {}),
         ...(seen ? { seen } : {}),
         ...(setCookie ? { cookieBytes: setCookie.length } : {}),
+        ...(upstreamTries > 1 ? { upstreamTries } : {}),
       };
     });
     return op;

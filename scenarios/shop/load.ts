@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultName } from '../../runner/faults/index.ts';
 import type { Lab } from '../../runner/lab.ts';
 import { appServices } from '../../runner/topology.ts';
+import type { ShopOp } from './actions.ts';
 import { shopDevice } from './device.ts';
 
 /**
@@ -26,6 +27,13 @@ export interface LoadPlan {
    */
   durationMs: number;
   maxDurationMs: number;
+  /**
+   * A node whose successful answer after the last fault ends the wait instead (a heal names no
+   * service: the node that was cut off is back once it serves a request again).
+   */
+  backWhenServedBy?: string;
+  /** Cart views (GET, which nginx may send to a second node) after each add; none by default. */
+  viewsPerAdd?: number;
   /** Faults, each at its time from the start of the load (run one after the other); target as Lab.fault takes it. */
   faults: { atMs: number; fault: FaultName; target: string }[];
 }
@@ -40,6 +48,10 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
   const last = plan.faults.at(-1);
   // A node is back when it answers a request; a store, when a request that needs it succeeds.
   const lastIsNode = appServices(lab.running.topology).some((s) => s.name === last?.target);
+  const isBack = (op: ShopOp) => {
+    if (plan.backWhenServedBy) return op.servedBy === plan.backWhenServedBy && op.type === 'ok';
+    return last?.target === op.servedBy || (!lastIsNode && op.type === 'ok');
+  };
   let faultsDone = false;
   let lastServiceBack = last === undefined;
   const goOn = () => {
@@ -50,8 +62,9 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
     // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
     for (let n = 0; goOn(); n++) {
       const op = await device.add(`item-${n % 40}`);
-      if (faultsDone && (last?.target === op.servedBy || (!lastIsNode && op.type === 'ok'))) lastServiceBack = true;
+      if (faultsDone && isBack(op)) lastServiceBack = true;
       if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
+      for (let v = 0; v < (plan.viewsPerAdd ?? 0); v++) await device.viewCart();
     }
     await device.viewCart();
   };
