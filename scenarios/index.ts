@@ -18,6 +18,7 @@ import { multiDevice } from './multi-device.ts';
 import { postgresOutage } from './postgres-outage.ts';
 import { postgresPartition } from './postgres-partition.ts';
 import { nodeStorePartition, nodeStorePartitionNextUpstream } from './node-store-partition.ts';
+import { clockSkewCookie, clockSkewPostgres, clockSkewRedis, clockSkewToken } from './clock-skew.ts';
 import { postgresShared } from './postgres-shared.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
@@ -66,6 +67,10 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   postgresPartition,
   nodeStorePartition,
   nodeStorePartitionNextUpstream,
+  clockSkewPostgres,
+  clockSkewCookie,
+  clockSkewRedis,
+  clockSkewToken,
   redisFailover,
   redisFailoverWait,
   redisSplitBrain,

@@ -19,12 +19,17 @@ export interface UserSession {
   device: string;
   createdWith: 'signup' | 'login';
   revokedAt: Date | null;
+  /**
+   * expires_at is past by PostgreSQL's clock: the one that wrote it. A node comparing it with its
+   * own clock would let a login live on wherever that clock is behind (see clock-skew-token).
+   */
+  expired: boolean;
 }
 
 export class UsernameTakenError extends Error {}
 
 const sessionColumns = `s.id, s.user_id AS "userId", u.username, s.created_at AS "createdAt", s.expires_at AS "expiresAt",
-  s.last_seen_at AS "lastSeenAt", s.device, s.created_with AS "createdWith", s.revoked_at AS "revokedAt"`;
+  s.last_seen_at AS "lastSeenAt", s.device, s.created_with AS "createdWith", s.revoked_at AS "revokedAt", s.expires_at <= now() AS expired`;
 
 export class AuthStore {
   constructor(readonly pool: pg.Pool) {}

@@ -54,7 +54,8 @@ export function authenticate(_config: Readonly<Config>, auth: Auth, lenient = fa
     }
     if (!session) return refuse('unknown_session');
     if (session.revokedAt) return refuse('session_revoked');
-    if (session.expiresAt.getTime() <= Date.now()) return refuse('session_expired');
+    // Judged by the database's clock, which set the expiry; never by this node's.
+    if (session.expired) return refuse('session_expired');
     res.locals.userSession = session;
     // Last seen (and a sliding renewal) is written at most once a minute, or twice per TTL when shorter.
     const everySeconds = Math.min(60, auth.ttlSeconds / 2);

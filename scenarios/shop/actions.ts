@@ -45,6 +45,11 @@ export interface ShopOp extends Op {
   user?: string;
   /** The size of the lab_sid Set-Cookie the answer carried (name, value and attributes), if any. */
   cookieBytes?: number;
+  /**
+   * How far ahead of the device's own clock, in seconds, the Expires that the node set on lab_sid
+   * lies (the node computes it from its clock: a skewed node's is off by its skew).
+   */
+  cookieExpiresInSeconds?: number;
   /** How many nodes nginx sent the request to, when more than one (X-Upstream lists each it tried). */
   upstreamTries?: number;
 }

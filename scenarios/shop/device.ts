@@ -69,6 +69,7 @@ export class ShopDevice {
       const user = userOf(answer?.body);
       const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
       const setCookie = [answer?.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith(`${sessionCookieName}=`));
+      const expires = /;\s*expires=([^;]+)/i.exec(setCookie ?? '')?.[1];
       const upstreamTries = String(answer?.headers['x-upstream'] ?? '').split(',').filter((s) => s.trim()).length;
       return {
         session: this.sessionTag,
@@ -76,6 +77,7 @@ export class ShopDevice {
         ...(user ? { user } : {}),
         ...(seen ? { seen } : {}),
         ...(setCookie ? { cookieBytes: setCookie.length } : {}),
+        ...(expires ? { cookieExpiresInSeconds: Math.round((Date.parse(expires) - Date.now()) / 1000) } : {}),
         ...(upstreamTries > 1 ? { upstreamTries } : {}),
       };
     });
