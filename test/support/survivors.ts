@@ -20,3 +20,21 @@ export function survivors(dir: string): string[] {
   }
   return found;
 }
+
+/** The subnets (under /run/session-lab/net/) that a process still claims for its runs' namespaces. */
+export function namespacesClaimedBy(pid: number): string[] {
+  const dir = '/run/session-lab/net';
+  let claims: string[];
+  try {
+    claims = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return claims.filter((n) => {
+    try {
+      return Number(readFileSync(`${dir}/${n}`, 'utf8').trim()) === pid;
+    } catch {
+      return false;
+    }
+  });
+}
