@@ -1,14 +1,16 @@
-// The compose backend against a real Docker engine: one scenario with faults end to end, and
+// The compose backend against a real Docker engine: a scenario with process faults and one with a
+// partition (rules written into a container's network namespace) end to end, and
 // Ctrl-C in the middle of a compose start-up. Skipped, with the reason printed, where no engine
 // answers (npm run setup:docker gives one; .ci/run runs it first).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { projectLeftovers, startComposeTopology } from '../../runner/docker/backend.ts';
+import { composeLacks, projectLeftovers, startComposeTopology } from '../../runner/docker/backend.ts';
 import { dockerCommands } from '../../runner/docker/commands.ts';
 import { runScenario } from '../../runner/scenario.ts';
 import { projectRoot } from '../../runner/topology.ts';
+import { nodeStorePartition } from '../../scenarios/node-store-partition.ts';
 import { redisRestart } from '../../scenarios/redis-restart.ts';
 
 function engineProblem(): string | undefined {
@@ -36,6 +38,16 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     // The fault ends when Redis itself answers again, not at Docker's next health check.
     const restart = result.history.find((op) => op.action === 'restart')!;
     expect(restart.endedMs - restart.startedMs).toBeLessThan(5000);
+    expect(await leftovers('session-lab-redis-2')).toEqual([]);
+  }, 180_000);
+
+  it.skipIf(composeLacks()['network-faults'] !== undefined)('cuts server_1 off from Redis inside its container (node-store-partition) and heals it', async () => {
+    const result = await runScenario(nodeStorePartition, { start: (t) => startComposeTopology(t), lacks: composeLacks() });
+    expect(result.error).toBeUndefined();
+    expect(result.observed).toBe('users-see-503');
+    // Only server_1 was cut off: its answers during the partition are the 503s, and nginx still sent it every other request.
+    expect(result.metrics.reads503).toBeGreaterThan(0);
+    expect(result.metrics.msUntilCutNodeAnsweredAfterHeal).not.toBeNull();
     expect(await leftovers('session-lab-redis-2')).toEqual([]);
   }, 180_000);
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePs, probeScript, startComposeTopology } from '../../runner/docker/backend.ts';
+import { inspectFormat, parseInspect } from '../../runner/docker/network.ts';
 import type { CommandRunner, RunOptions } from '../../runner/docker/commands.ts';
 import { stopAllManaged } from '../../runner/processes.ts';
 import { runScenario, type Scenario } from '../../runner/scenario.ts';
@@ -187,6 +188,12 @@ describe('compose output parsing', () => {
     expect(parsePs(`${JSON.stringify(line)}\n${JSON.stringify({ ...line, Service: 'nginx' })}\n`).map((e) => e.Service)).toEqual(['redis', 'nginx']);
     expect(parsePs(JSON.stringify([line]))).toEqual([line]);
     expect(parsePs('')).toEqual([]);
+  });
+
+  it("reads a container's process and its addresses from docker inspect", () => {
+    expect(parseInspect(`4242 172.20.0.3\n`)).toEqual({ pid: 4242, addresses: ['172.20.0.3'] });
+    expect(parseInspect('0 ')).toEqual({ pid: 0, addresses: [] });
+    expect(inspectFormat).toContain('.State.Pid');
   });
 
   it('probes with a script that Node runs inside the container', () => {

@@ -87,7 +87,7 @@ describe('the compose topologies, as the local backend reads them', () => {
   it('refuses what it cannot run, naming the service', () => {
     const text = 'services:\n  db:\n    image: mysql:8\n';
     expect(() => parseTopology('x', '/x.yml', text)).toThrow(new TopologyError('service db: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "mysql:8"'));
-    expect(() => loadTopology('nope')).toThrow(/unknown topology "nope"; known: cookie-2, file-1/);
+    expect(() => loadTopology('nope')).toThrow(/unknown topology "nope"; known: cookie-2, cookie-2-5min-ttl, file-1/);
   });
 });
 
