@@ -188,10 +188,9 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     await network.reapply(name);
   };
 
-  const network = composeNetwork(async (name) => {
-    const id = (await compose(['ps', '-a', '-q', name])).trim().split('\n')[0];
-    if (!id) return { pid: 0, addresses: [] };
-    return parseInspect(await commands.run('docker', ['inspect', '--format', inspectFormat, id]));
+  const network = composeNetwork(async () => {
+    const ids = (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean);
+    return parseInspect(ids.length > 0 ? await commands.run('docker', ['inspect', '--format', inspectFormat, ...ids]) : '');
   });
 
   const service = (name: string): ServiceControl => {

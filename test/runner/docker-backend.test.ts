@@ -191,8 +191,8 @@ describe('compose output parsing', () => {
   });
 
   it("reads a container's process and its addresses from docker inspect", () => {
-    expect(parseInspect(`4242 172.20.0.3\n`)).toEqual({ pid: 4242, addresses: ['172.20.0.3'] });
-    expect(parseInspect('0 ')).toEqual({ pid: 0, addresses: [] });
+    const containers = parseInspect('redis 4242 172.20.0.3\nserver_1 0 \n');
+    expect(Object.fromEntries(containers)).toEqual({ redis: { pid: 4242, addresses: ['172.20.0.3'] }, server_1: { pid: 0, addresses: [] } });
     expect(inspectFormat).toContain('.State.Pid');
   });
 

@@ -22,7 +22,9 @@ export function nodeStorePartitionVerdict(history: readonly ShopOp[]): Verdict {
   if (!cut || !heal) return { observed: 'inconclusive', metrics: { partitions: cut ? 1 : 0, heals: 0 } };
   const node = String(cut.args?.target).split('|')[0]!.trim().split(/\s+/)[0]!;
   const requests = history.filter((op) => cartActions.has(op.action));
-  const during = requests.filter((op) => op.startedMs >= cut.endedMs && op.startedMs < heal.startedMs);
+  // From the moment the partition was asked for until the heal was done: the rules land at some
+  // point within each operation (under compose, each service's in turn).
+  const during = requests.filter((op) => op.startedMs >= cut.startedMs && op.startedMs < heal.endedMs);
   const reads = during.filter((op) => op.action === shopActions.viewCart);
   const writes = during.filter((op) => op.action !== shopActions.viewCart);
   const reads503 = reads.filter((op) => op.status === 503);
