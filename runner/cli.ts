@@ -137,7 +137,10 @@ class TopologyStarter {
 function list(scenarios: readonly Scenario[]): void {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   console.log('Scenarios (npm run lab -- run <name>):');
-  for (const s of scenarios) console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}] ${s.summary}`);
+  for (const s of scenarios) {
+    const needs = s.needs?.length ? `, needs ${s.needs.join(', ')}` : '';
+    console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}${needs}] ${s.summary}`);
+  }
   console.log('\nTopologies (npm run lab -- up <name>; compose/<name>.yml):');
   for (const name of listTopologies()) {
     const services = loadTopology(name).services.map((s) => s.name);

@@ -1,18 +1,18 @@
 // No process the lab starts outlives the run: after success, after a failing scenario, after a
 // service that fails to start, and after Ctrl-C or SIGTERM of the runner.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryRestart } from '../../scenarios/memory-restart.ts';
-import { startLocalTopology } from '../../runner/local/backend.ts';
+import { localLacks, startLocalTopology } from '../../runner/local/backend.ts';
 import { runsDir } from '../../runner/run-dir.ts';
 import { shopDevice } from '../../scenarios/shop/device.ts';
 import { runScenario } from '../../runner/scenario.ts';
 import { parseTopology, projectRoot } from '../../runner/topology.ts';
-import { survivors } from '../support/survivors.ts';
+import { namespacesClaimedBy, survivors } from '../support/survivors.ts';
 
 const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
 
@@ -121,5 +121,19 @@ describe('teardown', () => {
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);
     expect(survivors(runDir)).toEqual([]);
+  });
+
+  it.skipIf(localLacks()['network-faults'] !== undefined)('on Ctrl-C in the middle of a run with network faults, removes its namespaces too', async () => {
+    const cli = startCli('run', 'node-store-partition');
+    await cli.printed('nemesis   partition', 60_000);
+    const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
+    const [subnet] = namespacesClaimedBy(cli.child.pid!);
+    expect(subnet).toBeDefined();
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    expect(survivors(runDir)).toEqual([]);
+    expect(namespacesClaimedBy(cli.child.pid!)).toEqual([]);
+    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]);
+    expect(namespaces.filter((name) => name === `sl-${subnet}` || name?.startsWith(`sl-${subnet}-`))).toEqual([]);
   });
 });
