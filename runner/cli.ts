@@ -10,7 +10,7 @@ import { localLacks, startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
 import { formatFirstBad, formatRepeatTable, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
-import { repeatWord, summarizeRepeats } from './repeat.ts';
+import { keepsHistory, repeatWord, summarizeRepeats } from './repeat.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
@@ -157,7 +157,9 @@ async function writeJsonReport(file: string, head: Record<string, unknown>, resu
   try {
     const opening = JSON.stringify({ ...head, scenarios: [] }, null, 2);
     await out.write(`${opening.slice(0, opening.lastIndexOf('[') + 1)}\n`);
-    for (const [i, result] of results.entries()) {
+    for (const [i, full] of results.entries()) {
+      const { history, ...rest } = full;
+      const result = keepsHistory(results, i) ? full : { ...rest, historyOmitted: history.length };
       const indented = JSON.stringify(result, null, 2).replace(/\n/g, '\n    ');
       await out.write(`    ${indented}${i < results.length - 1 ? ',' : ''}\n`);
     }

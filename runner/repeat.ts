@@ -74,3 +74,14 @@ export function formatRanges(ranges: Record<string, [number, number]>): string {
     .map(([key, [low, high]]) => `${key}=${low === high ? low : `${low}–${high}`}`)
     .join(' ');
 }
+
+/**
+ * Which runs keep their history in the JSON report: every run of a single run; with --repeat, as
+ * in the HTML report, each scenario's first run and every run that missed (the 450 runs of
+ * `run all --repeat 10` with every history made 1.7 GB, more than Node can read back as a string).
+ */
+export function keepsHistory(results: readonly ScenarioResult[], index: number): boolean {
+  const result = results[index]!;
+  const first = results.findIndex((r) => r.name === result.name);
+  return first === index || (!result.passed && result.skipped === undefined);
+}

@@ -96,6 +96,10 @@ describe('npm run lab', () => {
       const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
       expect(report.repeat).toBe(3);
       expect(report.scenarios).toHaveLength(3);
+      // The first run keeps its history; the later ones, which matched, only say how long it was.
+      expect(report.scenarios[0].history.length).toBeGreaterThan(0);
+      expect(report.scenarios[1].history).toBeUndefined();
+      expect(report.scenarios[2].historyOmitted).toBeGreaterThan(0);
       expect(report.summary).toEqual([expect.objectContaining({ name: 'memory-restart', runs: 3, matched: 3, outcomes: { 'session-lost': 3 } })]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { htmlReport } from '../../runner/html-report.ts';
-import { formatOutcomes, formatRanges, repeatWord, summarizeRepeats } from '../../runner/repeat.ts';
+import { formatOutcomes, formatRanges, keepsHistory, repeatWord, summarizeRepeats } from '../../runner/repeat.ts';
 import { formatRepeatTable } from '../../runner/report.ts';
 import type { ScenarioResult } from '../../runner/scenario.ts';
 
@@ -49,5 +49,12 @@ describe('summarizeRepeats', () => {
     expect(html).toContain('id="scenario-failover-run-1"');
     expect(html).toContain('id="scenario-failover-run-2"');
     expect(html).not.toContain('id="scenario-failover-run-3"');
+  });
+});
+
+describe('keepsHistory', () => {
+  it("keeps each scenario's first run and every run that missed, not the later runs that matched", () => {
+    const runs = [result('a', 'no-write-lost', {}), result('a', 'writes-lost', {}), result('a', 'no-write-lost', {}), result('b', 'no-write-lost', {})];
+    expect(runs.map((_, i) => keepsHistory(runs, i))).toEqual([true, true, false, true]);
   });
 });
