@@ -44,7 +44,10 @@ afterAll(async () => {
 
 describe('REDIS_WAIT_REPLICAS=1', () => {
   it('acknowledges a write once the replica has it, and the replica has the cart', async () => {
-    const node = await startTestNode({ SESSION_STORE: 'redis', REDIS_URL: primary.url, REDIS_WAIT_REPLICAS: '1' });
+    // The longest wait the node allows (within its 1 s store deadline): the claim is what an
+    // acknowledgement means, and a replica starved of CPU by the tests beside it once took longer
+    // than the default 500 ms to confirm.
+    const node = await startTestNode({ SESSION_STORE: 'redis', REDIS_URL: primary.url, REDIS_WAIT_REPLICAS: '1', REDIS_WAIT_TIMEOUT_MS: '900' });
     const answer = await node.device().post('/cart/items', { sku: 'apple', qty: 2 });
     expect(answer.status).toBe(200);
     // Acknowledged means replicated: the session and its cart are on the replica at once.
