@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { Config } from '../config.ts';
+import { HttpError } from '../errors.ts';
 import type { OpenedStore } from '../stores/index.ts';
 
 /**
@@ -21,6 +22,18 @@ export function debugRoutes(config: Readonly<Config>, opened: OpenedStore, probe
       rssBytes: usage.rss,
       sessionsHeld: opened.sessionsHeld?.() ?? null,
     });
+  });
+  /**
+   * GET /debug/sessions: how many live sessions this node's store holds now, as the store counts
+   * them (null for the cookie store, which holds none); the lab console shows it per store.
+   */
+  router.get('/debug/sessions', probeSession, async (_req, res, next) => {
+    try {
+      const sessions = opened.countSessions ? await opened.countSessions() : null;
+      res.json({ node: config.nodeName, store: opened.kind, target: opened.target, sessions });
+    } catch (err) {
+      next(HttpError.storeUnavailable(err));
+    }
   });
   return router;
 }

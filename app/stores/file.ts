@@ -5,6 +5,7 @@ import session from 'express-session';
 import sessionFileStore from 'session-file-store';
 import type { Config } from '../config.ts';
 import { fileCarts } from '../carts/file.ts';
+import { storeLength } from './store-callback.ts';
 import type { OpenedStore } from './opened-store.ts';
 
 const FileStore = sessionFileStore(session);
@@ -36,6 +37,7 @@ export async function openFileStore(config: Readonly<Config>): Promise<OpenedSto
     store,
     carts,
     target: dir,
+    countSessions: () => storeLength(store),
     ping: () => access(dir, constants.R_OK | constants.W_OK),
     close: async () => {
       clearInterval(options.reapIntervalObject);

@@ -18,6 +18,12 @@ export interface OpenedStore {
   ping(): Promise<void>;
   /** How many sessions this process holds, expired ones included (only for stores in the heap). */
   sessionsHeld?(): number;
+  /**
+   * How many live sessions the store holds now, as the store itself counts them (Redis keys under
+   * the prefix, live rows, files in this node's directory, this heap's sessions); absent for the
+   * cookie store, which holds none.
+   */
+  countSessions?(): Promise<number>;
   /** Stops timers and closes clients (the carts' too), so that the process can exit. */
   close(): Promise<void>;
 }

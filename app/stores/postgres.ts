@@ -47,6 +47,10 @@ export async function openPostgresStore(config: Readonly<Config>, log: Log, shar
     ping: async () => {
       await pool.query('SELECT 1');
     },
+    countSessions: async () => {
+      const { rows } = await pool.query<{ live: string }>(`SELECT count(*) AS live FROM "${table}" WHERE expire >= now()`);
+      return Number(rows[0]!.live);
+    },
     close: async () => {
       await store.close();
       await endOwnPool();

@@ -4,6 +4,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { redactUrl, type Config } from '../config.ts';
 import { describeError, type Log } from '../log.ts';
 import { readSessionAndCart, redisCarts } from '../carts/redis.ts';
+import { storeLength } from './store-callback.ts';
 import type { OpenedStore } from './opened-store.ts';
 import { replicatedBy, sessionWritesReplicated } from './redis-wait.ts';
 import { redisTouchRecordsExpiry } from './touch-records-expiry.ts';
@@ -68,6 +69,7 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
     carts: redisCarts(client, config.sessionTtlSeconds, replicated),
     readSessionAndCart: readSessionAndCart(client, (sid) => prefix + sid, (value) => store.serializer.parse(value) as SessionData),
     target,
+    countSessions: () => storeLength(store),
     ping: async () => {
       await client.ping();
     },

@@ -15,3 +15,11 @@ export function settle(work: Promise<unknown>, callback: StoreCallback): void {
 export function thenRun(more: () => Promise<unknown>, callback: StoreCallback): (err?: unknown) => void {
   return (err) => (err ? callback?.(err) : settle(more(), callback));
 }
+
+/** The store's own count of its sessions (express-session's optional `length`), as a promise. */
+export function storeLength(store: { length?(callback: (err: unknown, length?: number) => void): void }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (!store.length) return reject(new Error('this store cannot count its sessions'));
+    store.length((err, length) => (err ? reject(err) : resolve(length ?? 0)));
+  });
+}

@@ -16,7 +16,7 @@ interface HostileRequest {
   body: string | undefined;
 }
 
-const routes = ['/', '/healthz', '/debug/memory', '/session', '/cart', '/cart/items', '/cart/items/apple', '/signup', '/login', '/logout', '/logout-all', '/me', '/me/sessions', '/me/sessions/1', '/favicon.ico'];
+const routes = ['/', '/healthz', '/debug/memory', '/debug/sessions', '/session', '/cart', '/cart/items', '/cart/items/apple', '/signup', '/login', '/logout', '/logout-all', '/me', '/me/sessions', '/me/sessions/1', '/favicon.ico'];
 
 // What Node's HTTP client lets through in a path: printable ASCII without space.
 const pathChar = fc.constantFrom(...'abcXYZ019-_.~!$&\'()*+,;=:@/?%'.split(''));

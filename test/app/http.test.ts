@@ -246,3 +246,14 @@ describe('GET /debug/memory', () => {
     expect(answer.headers['set-cookie']).toBeUndefined();
   });
 });
+
+describe('GET /debug/sessions', () => {
+  it('counts the sessions the node’s store holds, without creating one', async () => {
+    const node = await startTestNode();
+    for (let i = 0; i < 3; i++) await node.device(`visitor-${i}`).get('/cart');
+    const answer = await node.device().get('/debug/sessions');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ node: 'server_1', store: 'memory', sessions: 3 });
+    expect(answer.headers['set-cookie']).toBeUndefined();
+  });
+});

@@ -65,6 +65,17 @@ describe.concurrent.each(['memory', 'file', 'redis', 'postgres'] as const)('the 
     expect(await storeCall.get(opened.store!, id)).toBeFalsy();
   });
 
+  it('counts the live sessions it holds, by its own count', async () => {
+    const id = randomUUID();
+    await storeCall.set(opened.store!, id, sessionData([]));
+    const withIt = await opened.countSessions!();
+    expect(withIt).toBeGreaterThanOrEqual(1);
+    await storeCall.destroy(opened.store!, id);
+    // Redis and PostgreSQL are shared with the tests running beside this one: only this store's own
+    // heap and directory hold nobody else's sessions.
+    if (kind === 'memory' || kind === 'file') expect(await opened.countSessions!()).toBe(withIt - 1);
+  });
+
   describe('past a session’s TTL', () => {
     // One wait serves both claims: set two sessions, touch one halfway, then look past the first expiry.
     const touched = randomUUID();
