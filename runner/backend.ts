@@ -1,3 +1,4 @@
+import type { LogTap } from './logs.ts';
 import type { NetworkControl } from './network/partitions.ts';
 import type { Topology } from './topology.ts';
 
@@ -21,7 +22,11 @@ export interface ServiceControl {
   restartWith?(environment: Record<string, string>): Promise<void>;
   /** Starts it again with its clock this many seconds ahead (negative: behind); 0 puts it right. */
   skewClock?(seconds: number): Promise<void>;
+  /** Whether it runs now: up, down (stopped, killed, exited) or paused. */
+  status?(): Promise<ServiceStatus>;
 }
+
+export type ServiceStatus = 'up' | 'down' | 'paused';
 
 export interface ProbeAnswer {
   status: number;
@@ -41,6 +46,8 @@ export interface RunningTopology {
   service(name: string): ServiceControl;
   /** Partitions between services, when the run's network allows them (see Capability). */
   readonly network?: NetworkControl;
+  /** Every service's log lines as they come (nginx's access log among them). */
+  readonly logs?: LogTap;
   /**
    * Images that stand in for the official ones the topology names (built from Debian packages
    * where no registry answers); every report of a run on them says so. Empty when there are none.

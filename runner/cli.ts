@@ -246,7 +246,10 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
   return held === ran ? 0 : 1;
 }
 
-async function up(name: string | undefined, backend: string): Promise<number> {
+/** What the workload serves beside a topology that is up (the shop's console); prints nothing itself. */
+export type StartConsole = (running: RunningTopology) => Promise<{ url: string; close(): Promise<void> }>;
+
+async function up(name: string | undefined, backend: string, startConsole?: StartConsole): Promise<number> {
   if (!name) throw new UsageError(`up needs a topology: ${listTopologies().join(', ')}`);
   const topology = loadTopology(name);
   const start = backendStarter(backend, true);
@@ -256,6 +259,8 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   onSignals(() => [up.running]);
   const running = (up.running = await start(topology));
   console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
+  const served = await startConsole?.(running);
+  if (served) console.log(`console: ${served.url}`);
   console.log(`Logs and data: ${relative(projectRoot, running.runDir)}`);
   if (running.standInImages?.length) console.log(`Running on stand-in images: ${running.standInImages.join(', ')} (built from Debian packages by npm run setup:docker)`);
   console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything (under compose: every container, volume and network of the project).\n');
@@ -263,7 +268,7 @@ async function up(name: string | undefined, backend: string): Promise<number> {
   return 0;
 }
 
-async function main(scenarios: readonly Scenario[], argv: string[]): Promise<number> {
+async function main(scenarios: readonly Scenario[], argv: string[], options: LabOptions): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -290,7 +295,7 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
     case 'run':
       return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat) });
     case 'up':
-      return up(rest[0], values.backend);
+      return up(rest[0], values.backend, options.console);
     case 'k8s': {
       if (!rest[0]) throw new UsageError(`k8s needs a topology: ${listTopologies().join(', ')}`);
       const topology = loadTopology(rest[0]);
@@ -304,9 +309,14 @@ async function main(scenarios: readonly Scenario[], argv: string[]): Promise<num
   }
 }
 
+export interface LabOptions {
+  /** Served by `lab up` beside the topology, its URL printed as `console: <url>`. */
+  console?: StartConsole;
+}
+
 /** Runs the command line over this catalogue and exits with its code. */
-export function runLab(scenarios: readonly Scenario[], argv = process.argv.slice(2)): void {
-  main(scenarios, argv).then(
+export function runLab(scenarios: readonly Scenario[], options: LabOptions = {}, argv = process.argv.slice(2)): void {
+  main(scenarios, argv, options).then(
     async (code) => {
       await stopAllManaged();
       process.exit(code);

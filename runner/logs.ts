@@ -11,8 +11,32 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return !process.env.NO_COLOR && stream.isTTY === true;
 }
 
+/** Hears every whole line a service writes (the console follows nginx's access log with it). */
+export type LogListener = (service: string, line: string) => void;
+
+/** A running topology's log lines as they come. */
+export interface LogTap {
+  subscribe(listener: LogListener): () => void;
+}
+
+/** Listeners and the one way to tell them a line. */
+export class LogListeners implements LogTap {
+  private readonly listeners = new Set<LogListener>();
+
+  subscribe(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(service: string, line: string): void {
+    for (const listener of this.listeners) listener(service, line);
+  }
+}
+
 export class LogMux {
   private readonly files: WriteStream[] = [];
+  /** Every whole line of every service, as it comes. */
+  readonly lines = new LogListeners();
   private width = 0;
   private colorIndex = 0;
 
@@ -35,11 +59,12 @@ export class LogMux {
     let partial = '';
     return (chunk) => {
       file.write(chunk);
-      if (!this.terminal) return;
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
+      for (const line of lines) this.lines.emit(name, line);
+      if (!this.terminal) return;
       const prefix = `${name.padEnd(this.width)} | `;
-      const shown = this.terminal && useColor(this.terminal) ? styleText(color, prefix) : prefix;
+      const shown = useColor(this.terminal) ? styleText(color, prefix) : prefix;
       for (const line of lines) this.terminal.write(shown + line + '\n');
     };
   }

@@ -1,5 +1,7 @@
-// The lab's entry point (npm run lab): the engine's command line over the shop's catalogue.
+// The lab's entry point (npm run lab): the engine's command line over the shop's catalogue, with
+// the shop's console beside every topology that `lab up` brings up.
 import { runLab } from '../runner/cli.ts';
+import { startConsole } from './console/server.ts';
 import { scenarios } from './index.ts';
 
-runLab(scenarios);
+runLab(scenarios, { console: (running) => startConsole(running) });

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { pollUntil } from '../../lib/time.ts';
 import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
+import { LogListeners } from '../logs.ts';
 import { atTeardown } from '../processes.ts';
 import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
@@ -52,6 +53,17 @@ interface PsEntry {
   Service: string;
   State: string;
   Health: string;
+}
+
+/**
+ * One line of `docker compose logs -f` (`server_1-1  | listening…`, colours stripped) as its
+ * service and the line it wrote; undefined for a line of compose's own.
+ */
+export function parseComposeLogLine(text: string): { service: string; line: string } | undefined {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const match = /^(.+?)-\d+\s+\| ?(.*)$/.exec(plain);
+  return match ? { service: match[1]!, line: match[2]! } : undefined;
 }
 
 /** `docker compose ps --format json` prints one JSON object per line (older versions: one array). */
@@ -125,6 +137,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
 
   const names = topology.services.map((s) => s.name);
   const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  const logLines = new LogListeners();
   let balancerUrl: string;
   let standInImages: string[];
   try {
@@ -141,9 +154,16 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
     standInImages = await standIns(commands, (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean));
     const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
+    let partial = '';
     logs = commands.follow('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), 'logs', '-f', ...noColor], (chunk) => {
       logFile.write(chunk);
       options.terminal?.write(chunk);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const parsed = parseComposeLogLine(line);
+        if (parsed) logLines.emit(parsed.service, parsed.line);
+      }
     });
   } catch (err) {
     // Also after a failed or interrupted `up`: whatever did start goes, with its volumes.
@@ -214,6 +234,11 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
         await compose(['unpause', name]);
       },
       restartWith: (environment) => redeploy(name, environment),
+      status: async () => {
+        const entry = parsePs(await compose(['ps', '-a', '--format', 'json', name])).find((e) => e.Service === name);
+        if (entry?.State === 'running') return 'up';
+        return entry?.State === 'paused' ? 'paused' : 'down';
+      },
       ...(appServices(topology).some((s) => s.name === name)
         ? {
             skewClock: async (seconds: number) => {
@@ -226,7 +251,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     };
   };
 
-  return { topology, balancerUrl, runDir, standInImages, probe, service, network, down };
+  return { topology, balancerUrl, runDir, standInImages, probe, service, network, logs: logLines, down };
 }
 
 /** The containers, volumes and networks of a compose project that the engine still has. */

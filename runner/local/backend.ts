@@ -112,6 +112,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
     balancerUrl: url(nginx.name, balancerScheme(topology)),
     runDir,
     ...(namespaces ? { network: namespaces.network } : {}),
+    logs: mux.lines,
     probe: async (name, path) => {
       const device = new Device('probe', url(local(name).spec.name), { timeoutMs: 30_000 });
       try {

@@ -3,7 +3,7 @@
 // stop, kill -9 and pause (a hung process: port open, nothing answers) as its faults.
 import { pollUntil } from '../../lib/time.ts';
 import { spawned, type ManagedProcess } from '../processes.ts';
-import type { ServiceControl } from '../backend.ts';
+import type { ServiceControl, ServiceStatus } from '../backend.ts';
 
 export interface ProcessServiceOptions {
   name: string;
@@ -22,6 +22,7 @@ export interface ProcessServiceOptions {
 
 export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'>> {
   private process: ManagedProcess | undefined;
+  private paused = false;
   private environment: Record<string, string> = {};
 
   constructor(private readonly setup: ProcessServiceOptions) {}
@@ -45,6 +46,7 @@ export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'
 
   async start(): Promise<void> {
     if (this.running) return;
+    this.paused = false;
     const managed = await this.setup.launch(this.environment);
     this.process = managed;
     await spawned(managed);
@@ -58,6 +60,7 @@ export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'
   async stop(): Promise<void> {
     // A paused process would not act on its stop signal until the grace period ran out.
     this.process?.signal('SIGCONT');
+    this.paused = false;
     await this.process?.stop(this.setup.stopGraceMs ?? 10_000);
   }
 
@@ -76,10 +79,18 @@ export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'
 
   /** SIGSTOP: the port stays open, connections are accepted by the kernel, nothing answers. */
   async pause(): Promise<void> {
+    if (!this.running) return;
     this.process?.signal('SIGSTOP');
+    this.paused = true;
   }
 
   async resume(): Promise<void> {
     this.process?.signal('SIGCONT');
+    this.paused = false;
+  }
+
+  async status(): Promise<ServiceStatus> {
+    if (!this.running) return 'down';
+    return this.paused ? 'paused' : 'up';
   }
 }

@@ -1,0 +1,100 @@
+// The lab console in Debian's Chromium, beside a real file-2 (nginx, two nodes, PostgreSQL): no
+// console error or CSP violation, 20 requests sent by curl show as 20 marks within 2 s, a device's
+// add moves the session count, the kill button kills the node's process and its card says so.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalTopology } from '../../runner/local/backend.ts';
+import { startLocalTopology } from '../../runner/local/backend.ts';
+import type { ProcessService } from '../../runner/servers/process-service.ts';
+import { loadTopology, projectRoot } from '../../runner/topology.ts';
+import { startConsole, type RunningConsole } from '../../scenarios/console/server.ts';
+import { openBrowser } from '../support/browser.ts';
+
+const run = promisify(execFile);
+
+describe('the lab console', () => {
+  let running: LocalTopology;
+  let served: RunningConsole;
+  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    running = await startLocalTopology(loadTopology('file-2'));
+    served = await startConsole(running, { pollMs: 300 });
+    browser = await openBrowser();
+    page = await browser.newDevice();
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(served.url);
+    await page.waitForSelector('body[data-ready="true"]');
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+    await running?.down();
+  });
+
+  const marks = () => page.locator('[data-request]').count();
+  const sessionsHeld = () => page.$$eval('[data-store-sessions]', (nodes) => nodes.reduce((sum, n) => sum + Number(n.getAttribute('data-store-sessions') || 0), 0));
+
+  it('answers 404 without its token, or with another one', async () => {
+    const origin = new URL(served.url).origin;
+    expect((await fetch(`${origin}/`)).status).toBe(404);
+    expect((await fetch(`${origin}/not-the-token/state`)).status).toBe(404);
+  });
+
+  it('shows a card per service and a lane per node', async () => {
+    for (const service of ['server_1', 'server_2', 'nginx', 'postgres']) {
+      await expect(page.locator(`[data-service="${service}"]`).getAttribute('data-status')).resolves.toBe('up');
+    }
+    await expect(page.locator('[data-service="server_1"] [data-fault="kill"]').count()).resolves.toBe(1);
+  });
+
+  it('draws 20 requests sent by curl as 20 marks, in their nodes’ lanes, within 2 s', async () => {
+    const before = await marks();
+    for (let i = 0; i < 20; i++) await run('curl', ['-s', '-o', '/dev/null', `${running.balancerUrl}/cart`]);
+    const sent = Date.now();
+    await page.waitForFunction((count) => document.querySelectorAll('[data-request]').length >= count, before + 20, { timeout: 2000 });
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect((await marks()) - before).toBe(20);
+    const nodes = await page.$$eval('[data-request]', (nodes) => nodes.slice(-20).map((n) => n.getAttribute('data-node')));
+    expect(new Set(nodes)).toEqual(new Set(['server_1', 'server_2']));
+  });
+
+  it('moves the session count when a new device adds to its cart', async () => {
+    const before = await sessionsHeld();
+    await page.click('#new-device');
+    await page.click('[data-device="device-1"] [data-verb="add"]');
+    await page.waitForFunction(() => /cart apple×1/.test(document.querySelector('[data-device="device-1"] .result')?.textContent ?? ''));
+    await page.waitForFunction((count) => [...document.querySelectorAll('[data-store-sessions]')].reduce((sum, n) => sum + Number(n.getAttribute('data-store-sessions') || 0), 0) > count, before, { timeout: 3000 });
+  });
+
+  it('kills server_1’s process with its kill button, and its card says down', async () => {
+    const node = running.service('server_1') as ProcessService;
+    const pid = node.pid!;
+    await page.click('[data-service="server_1"] [data-fault="kill"]');
+    await page.waitForSelector('[data-service="server_1"][data-status="down"]', { timeout: 5000 });
+    expect(node.running).toBe(false);
+    expect(() => process.kill(pid, 0)).toThrow();
+    await expect(page.locator('.fault-line').count()).resolves.toBe(1);
+  });
+
+  it('saves what happened as an HTML report', async () => {
+    await page.click('#save-report');
+    await page.waitForFunction(() => /written to/.test(document.querySelector('#report-path')?.textContent ?? ''));
+    const file = (await page.textContent('#report-path'))!.replace('written to ', '');
+    expect(existsSync(join(projectRoot, file))).toBe(true);
+  });
+
+  it('logged no error and no Content-Security-Policy violation', () => {
+    expect(problems).toEqual([]);
+  });
+});
