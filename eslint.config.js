@@ -15,4 +15,11 @@ export default tseslint.config(
     files: ['app/public/**/*.js'],
     languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', location: 'readonly' } },
   },
+  {
+    // The console's script runs in the browser.
+    files: ['scenarios/console/**/*.js'],
+    languageOptions: {
+      globals: { document: 'readonly', fetch: 'readonly', performance: 'readonly', EventSource: 'readonly', CSS: 'readonly', setInterval: 'readonly' },
+    },
+  },
 );

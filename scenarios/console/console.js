@@ -2,10 +2,12 @@
 // (server-sent events). Every URL is relative to the console's own /<token>/ path.
 'use strict';
 
-const windowMs = 60_000;
+const maxWindowMs = 60_000;
 const maxMarks = 2000;
 let clockOffsetMs = 0;
 const nowMs = () => performance.now() + clockOffsetMs;
+// The lanes show the last minute, or, in the console's first minute, all of it (with room to grow).
+const windowMs = () => Math.min(maxWindowMs, Math.max(10_000, nowMs() * 1.2));
 
 const $ = (selector) => document.querySelector(selector);
 function element(tag, attributes = {}, text) {
@@ -38,7 +40,7 @@ function lane(node) {
 const placed = [];
 function place(node, atMs) {
   node.dataset.atMs = String(atMs);
-  node.style.left = `${(100 * (atMs - (nowMs() - windowMs))) / windowMs}%`;
+  node.style.left = `${(100 * (atMs - (nowMs() - windowMs()))) / windowMs()}%`;
   placed.push(node);
 }
 
@@ -59,19 +61,20 @@ function addFault(fault) {
 
 // Marks slide left as time goes; those older than the window go.
 setInterval(() => {
-  const from = nowMs() - windowMs;
+  const span = windowMs();
+  const from = nowMs() - span;
   for (let i = placed.length - 1; i >= 0; i--) {
     const node = placed[i];
     const atMs = Number(node.dataset.atMs);
     if (atMs < from) {
       node.remove();
       placed.splice(i, 1);
-    } else node.style.left = `${(100 * (atMs - from)) / windowMs}%`;
+    } else node.style.left = `${(100 * (atMs - from)) / span}%`;
   }
   // The fault lines span the lane area, whose left part holds the labels.
   for (const line of document.querySelectorAll('.fault-line')) {
     const atMs = Number(line.dataset.atMs);
-    line.style.left = `calc(90px + (100% - 90px) * ${(atMs - from) / windowMs})`;
+    line.style.left = `calc(90px + (100% - 90px) * ${(atMs - from) / span})`;
   }
 }, 250);
 

@@ -21,15 +21,16 @@ export interface DeviceResult {
 const skus = ['apple', 'bread', 'cheese', 'dates', 'eggs', 'figs'];
 
 export class ConsoleDevices {
-  private readonly devices = new Map<string, { device: ShopDevice; adds: number; signedUp: boolean }>();
+  private readonly devices = new Map<string, { device: ShopDevice; adds: number }>();
   private readonly user = `console-${Date.now().toString(36)}`;
+  private signedUp = false;
 
   constructor(private readonly lab: Lab) {}
 
   /** A new device, named device-1, device-2, …; returns its name. */
   add(): string {
     const name = `device-${this.devices.size + 1}`;
-    this.devices.set(name, { device: shopDevice(this.lab, name), adds: 0, signedUp: false });
+    this.devices.set(name, { device: shopDevice(this.lab, name), adds: 0 });
     return name;
   }
 
@@ -51,10 +52,11 @@ export class ConsoleDevices {
         op = await device.viewCart();
         break;
       case 'login':
-        // One user for every device of the console: logging in on two shows one cart on both.
-        op = await (entry.signedUp || this.devices.size > 1 ? device.login(this.user, labPassword) : device.signup(this.user, labPassword));
+        // One user for every device of the console (signed up by the first to log in): logging in
+        // on two devices shows one cart on both.
+        op = await (this.signedUp ? device.login(this.user, labPassword) : device.signup(this.user, labPassword));
         if (op.status === 409) op = await device.login(this.user, labPassword);
-        entry.signedUp = true;
+        if (op.type === 'ok') this.signedUp = true;
         break;
       case 'logout':
         op = await device.logout();

@@ -23,7 +23,7 @@ export function consolePage(topology: string): string {
   <p><button id="save-report" type="button">Save report</button> <span id="report-path"></span></p>
 </header>
 <section>
-  <h2>Requests through the balancer <small>(last 60 s; one lane per node)</small></h2>
+  <h2>Requests through the balancer <small>(the last minute; one lane per node)</small></h2>
   <p class="legend"><span class="mark" data-state="new"></span> new session <span class="mark" data-state="existing"></span> existing <span class="mark" data-state="lost"></span> lost <span class="mark" data-state="error"></span> error (5xx, no node) <span class="fault-key"></span> fault</p>
   <div id="lanes"></div>
 </section>

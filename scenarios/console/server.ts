@@ -36,7 +36,7 @@ export interface RunningConsole {
 /** How many requests the console keeps for a page that opens later. */
 const keptRequests = 2000;
 const keptLogLines = 8;
-const ownPoll = /GET \/debug\/sessions /;
+const ownPoll = /GET \/debug\/sessions\b/;
 const here = dirname(fileURLToPath(import.meta.url));
 const assets: Record<string, { file: string; type: string }> = {
   'console.js': { file: join(here, 'console.js'), type: 'text/javascript; charset=utf-8' },

@@ -62,7 +62,7 @@ describe('the lab console', () => {
     const before = await marks();
     for (let i = 0; i < 20; i++) await run('curl', ['-s', '-o', '/dev/null', `${running.balancerUrl}/cart`]);
     const sent = Date.now();
-    await page.waitForFunction((count) => document.querySelectorAll('[data-request]').length >= count, before + 20, { timeout: 2000 });
+    await expect.poll(marks, { timeout: 2000, interval: 50 }).toBeGreaterThanOrEqual(before + 20);
     expect(Date.now() - sent).toBeLessThan(2000);
     expect((await marks()) - before).toBe(20);
     const nodes = await page.$$eval('[data-request]', (nodes) => nodes.slice(-20).map((n) => n.getAttribute('data-node')));
@@ -73,8 +73,8 @@ describe('the lab console', () => {
     const before = await sessionsHeld();
     await page.click('#new-device');
     await page.click('[data-device="device-1"] [data-verb="add"]');
-    await page.waitForFunction(() => /cart apple×1/.test(document.querySelector('[data-device="device-1"] .result')?.textContent ?? ''));
-    await page.waitForFunction((count) => [...document.querySelectorAll('[data-store-sessions]')].reduce((sum, n) => sum + Number(n.getAttribute('data-store-sessions') || 0), 0) > count, before, { timeout: 3000 });
+    await page.waitForSelector('[data-device="device-1"] .result:has-text("cart apple×1")');
+    await expect.poll(sessionsHeld, { timeout: 3000, interval: 100 }).toBeGreaterThan(before);
   });
 
   it('kills server_1’s process with its kill button, and its card says down', async () => {
@@ -89,7 +89,7 @@ describe('the lab console', () => {
 
   it('saves what happened as an HTML report', async () => {
     await page.click('#save-report');
-    await page.waitForFunction(() => /written to/.test(document.querySelector('#report-path')?.textContent ?? ''));
+    await page.waitForSelector('#report-path:has-text("written to")');
     const file = (await page.textContent('#report-path'))!.replace('written to ', '');
     expect(existsSync(join(projectRoot, file))).toBe(true);
   });
