@@ -257,3 +257,25 @@ describe('GET /debug/sessions', () => {
     expect(answer.headers['set-cookie']).toBeUndefined();
   });
 });
+
+describe('security headers', () => {
+  it('sends a CSP with a fresh nonce per response, nosniff, no framing, no referrer, and no HSTS over http', async () => {
+    const node = await startTestNode();
+    const [first, second] = [await node.device().get('/'), await node.device().get('/')];
+    const csp = String(first.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'nonce-[^']+'/);
+    expect(csp).not.toBe(String(second.headers['content-security-policy']));
+    expect(first.text).toContain(`<script nonce="${/'nonce-([^']+)'/.exec(csp)![1]}">`);
+    expect(first.headers['x-content-type-options']).toBe('nosniff');
+    expect(first.headers['referrer-policy']).toBe('no-referrer');
+    expect(first.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('sends HSTS only when the request came over TLS (here through a trusted proxy)', async () => {
+    const node = await startTestNode({ TRUST_PROXY: '1' });
+    const answer = await node.device().send('GET', '/healthz', undefined, { 'x-forwarded-proto': 'https' });
+    expect(answer.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+  });
+});

@@ -88,3 +88,24 @@ describe('the account part of the page in Chromium', () => {
     expect(await other.textContent('#login-notice')).toBe('You were logged out: session revoked. Log in again.');
   });
 });
+
+describe('the page under its Content-Security-Policy', () => {
+  it('runs its own script and style, allowed by the nonce, with no violation', async () => {
+    const node = await startTestNode({ NODE_NAME: 'server_5' });
+    browser = await openBrowser();
+    const page = await browser.newDevice();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) violations.push(message.text());
+    });
+    await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+    // In the page: every violation event is reported back (no DOM types in this test's TypeScript).
+    await page.addInitScript('addEventListener("securitypolicyviolation", (event) => reportViolation(event.violatedDirective))');
+    const response = await page.goto(node.url + '/');
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    // The script ran (it fills the serving node in), and the inline style applied.
+    await expect.poll(() => page.textContent('#node')).toBe('server_5');
+    expect(await page.evaluate('getComputedStyle(document.querySelector(".facts")).display')).toBe('grid');
+    expect(violations).toEqual([]);
+  });
+});
