@@ -81,8 +81,24 @@ function describeOp(op: Op): string {
   return parts.filter(Boolean).join('\n');
 }
 
+/**
+ * The time axis: ticks at a round step (1, 2 or 5 times a power of ten, in ms) that gives at most
+ * six intervals over the timeline, each labelled with as many decimals as the step needs, so that
+ * no two labels read the same (0.00 s 0.05 s 0.10 s … under a 0.25 s timeline).
+ */
+export function timeTicks(endMs: number): { ms: number; label: string }[] {
+  const target = Math.max(endMs, 1) / 6;
+  const power = 10 ** Math.floor(Math.log10(target));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= target)!;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step / 1000) + 1e-9));
+  const ticks: { ms: number; label: string }[] = [];
+  for (let ms = 0; ms <= endMs + 1e-9; ms += step) ticks.push({ ms, label: `${(ms / 1000).toFixed(decimals)} s` });
+  return ticks;
+}
+
 /** The timeline of one scenario as an SVG element. */
-export function timelineSvg(history: readonly Op[], firstBad?: FirstBad): string {
+export function timelineSvg(history: readonly Op[], firstBad?: FirstBad, lostWrites: readonly number[] = []): string {
+  const lost = new Set(lostWrites);
   const ops = requestOps(history);
   const lanes = lanesOf(history);
   const faults = history.filter((op) => op.process === enginePrincipals.nemesis);
@@ -97,16 +113,18 @@ export function timelineSvg(history: readonly Op[], firstBad?: FirstBad): string
     parts.push(`<rect class="lane" data-lane="${escapeHtml(lane)}" x="${left}" y="${y}" width="${width - left - right}" height="${laneHeight}" fill="${i % 2 ? '#f8fafc' : '#f1f5f9'}"/>`);
     parts.push(`<text x="${left - 8}" y="${y + laneHeight / 2 + 4}" text-anchor="end" class="lane-label">${escapeHtml(lane)}</text>`);
   });
-  // Time axis: five ticks.
-  for (let i = 0; i <= 4; i++) {
-    const ms = (endMs * i) / 4;
-    parts.push(`<text x="${x(ms)}" y="${height - 8}" text-anchor="middle" class="tick">${(ms / 1000).toFixed(endMs < 2000 ? 2 : 1)} s</text>`);
+  for (const tick of timeTicks(endMs)) {
+    parts.push(`<text x="${x(tick.ms)}" y="${height - 8}" text-anchor="middle" class="tick">${tick.label}</text>`);
   }
   if (ops.length <= markLimit) {
     for (const op of ops) {
       const shape = shapes[devices.indexOf(op.process) % shapes.length]!;
       const bad = firstBad?.index === op.index;
-      const attributes = `class="mark${bad ? ' first-bad' : ''}" data-index="${op.index}" data-state="${markState(op)}" fill="${stateColors[markState(op)]}"${bad ? ' stroke="#111827" stroke-width="3"' : ''}`;
+      // An acknowledged write the checker counts as lost: its answer was a success, so it keeps its
+      // colour, and a red ring says what became of it.
+      const lostWrite = lost.has(op.index);
+      const ring = bad ? ' stroke="#111827" stroke-width="3"' : lostWrite ? ' stroke="#dc2626" stroke-width="2.5"' : '';
+      const attributes = `class="mark${bad ? ' first-bad' : ''}${lostWrite ? ' lost-write' : ''}" data-index="${op.index}" data-state="${markState(op)}" fill="${stateColors[markState(op)]}"${ring}`;
       parts.push(`<g>${mark(shape, x(op.endedMs), laneY(op.servedBy), bad ? 7 : 4.5, attributes)}<title>${escapeHtml(describeOp(op))}</title></g>`);
     }
   } else {
@@ -134,6 +152,18 @@ export function timelineSvg(history: readonly Op[], firstBad?: FirstBad): string
         bars.push(`<rect class="bar" data-state="${state}" data-count="${c[state]}" x="${x(bucket * bucketMs)}" y="${y}" width="${barWidth}" height="${Math.max(h, 0.5)}" fill="${stateColors[state]}"/>`);
       }
       parts.push(`<g>${bars.join('')}<title>${escapeHtml(label)}</title></g>`);
+    }
+    // Acknowledged writes counted as lost, per bucket and lane: a red mark above the bar, with the count.
+    const lostCounts = new Map<string, number>();
+    for (const op of ops.filter((o) => lost.has(o.index))) {
+      const key = `${lanes.indexOf(op.servedBy ?? noNode)}:${Math.min(buckets - 1, Math.floor(op.endedMs / bucketMs))}`;
+      lostCounts.set(key, (lostCounts.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of lostCounts) {
+      const [lane, bucket] = key.split(':').map(Number) as [number, number];
+      const cx = x((bucket + 0.5) * bucketMs);
+      const cy = top + lane * laneHeight + 4;
+      parts.push(`<g><polygon class="lost-write" data-count="${count}" points="${cx - 3},${cy - 3} ${cx + 3},${cy - 3} ${cx},${cy + 2}" fill="#dc2626"/><title>${escapeHtml(`${lanes[lane]}: ${count} acknowledged writes counted as lost`)}</title></g>`);
     }
     const bad = firstBad ? ops.find((op) => op.index === firstBad.index) : undefined;
     if (bad) parts.push(`<g><circle class="mark first-bad" data-index="${bad.index}" cx="${x(bad.endedMs)}" cy="${laneY(bad.servedBy)}" r="7" fill="none" stroke="#111827" stroke-width="3"/><title>${escapeHtml(describeOp(bad))}</title></g>`);
@@ -182,9 +212,9 @@ function scenarioSection(result: ScenarioResult, run?: number): string {
   const verdict = `<p><span class="${cls}">${word}</span>: expected <b>${escapeHtml(result.expected)}</b>, observed <b>${escapeHtml(result.observed)}</b> on ${escapeHtml(result.topology)} in ${(result.durationMs / 1000).toFixed(1)} s</p>`;
   const error = result.error ? `<p class="first-bad-text">${escapeHtml(result.error)}</p>` : '';
   const bad = result.firstBad
-    ? `<p class="first-bad-text">First bad operation #${result.firstBad.index} at ${Math.round(result.firstBad.atMs)} ms: ${escapeHtml(result.firstBad.process)} ${escapeHtml(result.firstBad.request ?? '')} on ${escapeHtml(result.firstBad.node ?? 'no node')}: expected ${escapeHtml(result.firstBad.expected)}, saw ${escapeHtml(result.firstBad.seen)} (ringed on the timeline).</p>`
+    ? `<p class="first-bad-text">First bad operation #${result.firstBad.index} at ${Math.round(result.firstBad.atMs)} ms: ${escapeHtml(result.firstBad.process)} ${escapeHtml(result.firstBad.request ?? '')} on ${escapeHtml(result.firstBad.node ?? 'no node')}: expected ${escapeHtml(result.firstBad.expected)}, saw ${escapeHtml(result.firstBad.seen)} (ringed on the timeline${result.lostWrites?.length ? `; the ${result.lostWrites.length} acknowledged writes counted as lost are ringed in red` : ''}).</p>`
     : '';
-  return `<section id="${id}" data-scenario="${escapeHtml(result.name)}">${title}${verdict}${error}${bad}<p class="metrics">${escapeHtml(keyMetrics(result.metrics))}</p>${timelineSvg(result.history, result.firstBad)}</section>`;
+  return `<section id="${id}" data-scenario="${escapeHtml(result.name)}">${title}${verdict}${error}${bad}<p class="metrics">${escapeHtml(keyMetrics(result.metrics))}</p>${timelineSvg(result.history, result.firstBad, result.lostWrites)}</section>`;
 }
 
 /**

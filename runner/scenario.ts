@@ -26,6 +26,8 @@ export interface Verdict {
   metrics: Metrics;
   /** The first operation that shows the verdict's fault (a lost cart, a leaked login), if any. */
   firstBad?: FirstBad;
+  /** Every acknowledged write the checker counts as lost (op indexes): the report marks each one. */
+  lostWrites?: number[];
   /** Set with observed "checker-error": the checker's own exception. */
   error?: string;
 }
@@ -69,6 +71,8 @@ export interface ScenarioResult {
   passed: boolean;
   metrics: Metrics;
   firstBad?: FirstBad;
+  /** As in the Verdict: the acknowledged writes counted as lost. */
+  lostWrites?: number[];
   durationMs: number;
   runDir: string | undefined;
   /** Why the run or its checker failed. */
@@ -136,6 +140,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     passed: verdict.error === undefined && verdict.observed === scenario.expected,
     metrics: verdict.metrics,
     ...(verdict.firstBad ? { firstBad: verdict.firstBad } : {}),
+    ...(verdict.lostWrites?.length ? { lostWrites: verdict.lostWrites } : {}),
     durationMs: Math.round(performance.now() - startedAt),
     runDir: running?.runDir,
     ...(verdict.error ? { error: verdict.error } : {}),

@@ -4,6 +4,7 @@
 // neither kept nor lost. Each device's last cart after the fault is held against every add it saw
 // acknowledged (adds only grow a cart), so how long the fault operations took decides nothing.
 import { enginePrincipals } from '../../../runner/history.ts';
+import { lostAdds } from './lost-adds.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
 
@@ -59,6 +60,8 @@ interface FailoverAnalysis {
   lostBeyondLag: number;
   firstLost: FirstBad | undefined;
   firstBeyondLag: FirstBad | undefined;
+  /** Every acknowledged add a device's last cart lacks. */
+  lostWrites: number[];
 }
 
 const count = (map: Map<string, number>, sku: string, qty: number) => map.set(sku, (map.get(sku) ?? 0) + qty);
@@ -79,8 +82,10 @@ function analyzeFailover(history: readonly ShopOp[], cutOf: (nemesis: readonly S
   let devices = 0;
   let firstLost: FirstBad | undefined;
   let firstBeyondLag: FirstBad | undefined;
+  const lostWrites: number[] = [];
   for (const device of new Set(requests.map((op) => op.process))) {
     const all = new Map<string, number>();
+    const acknowledgedOps: ShopOp[] = [];
     const risky = new Map<string, number>();
     let last: { op: ShopOp; missing: number; beyond: number } | undefined;
     let deviceAcknowledged = 0;
@@ -89,6 +94,7 @@ function analyzeFailover(history: readonly ShopOp[], cutOf: (nemesis: readonly S
       if (op.type === 'ok' && op.action === shopActions.addItem) {
         const [sku, qty] = [String(op.args?.sku), Number(op.args?.qty)];
         count(all, sku, qty);
+        acknowledgedOps.push(op);
         deviceAcknowledged += qty;
         if (op.endedMs >= cut.atRiskFromMs && op.endedMs <= cut.atRiskToMs) {
           count(risky, sku, qty);
@@ -109,6 +115,8 @@ function analyzeFailover(history: readonly ShopOp[], cutOf: (nemesis: readonly S
       if (beyond > 0 && (!firstBeyondLag || op.index < firstBeyondLag.index)) firstBeyondLag = firstBad(op, `the adds acknowledged before the replica stopped confirming`, `${op.sessionState}, ${formatCart(op.cart)}`);
     }
     if (!last || deviceAcknowledged === 0) continue;
+    const lastCart = last.op;
+    lostWrites.push(...lostAdds(acknowledgedOps.filter((op) => op.index < lastCart.index), lastCart.cart).map((op) => op.index));
     devices++;
     acknowledged += deviceAcknowledged;
     atRisk += deviceAtRisk;
@@ -131,7 +139,7 @@ function analyzeFailover(history: readonly ShopOp[], cutOf: (nemesis: readonly S
     msUntilFirst503: firstRefusal ? Math.round(firstRefusal.endedMs - crash.startedMs) : null,
     otherFailures: requests.filter((op) => op.type !== 'ok' && op.status !== 503).length,
   };
-  return { crash, metrics, recovered: okAfter.length > 0, devices, lost, lostBeyondLag, firstLost, firstBeyondLag };
+  return { crash, metrics, recovered: okAfter.length > 0, devices, lost, lostBeyondLag, firstLost, firstBeyondLag, lostWrites: lostWrites.sort((a, b) => a - b) };
 }
 
 /**
@@ -170,7 +178,7 @@ export function failoverVerdict(history: readonly ShopOp[]): Verdict {
   const unjudged = nothingToJudge(analysis);
   if (unjudged || !analysis) return unjudged!;
   const { metrics } = analysis;
-  return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost } : { observed: 'failed-over-nothing-lost', metrics };
+  return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost, lostWrites: analysis.lostWrites } : { observed: 'failed-over-nothing-lost', metrics };
 }
 
 /**
@@ -186,8 +194,9 @@ export function asyncFailoverVerdict(history: readonly ShopOp[]): Verdict {
   const unjudged = nothingToJudge(analysis);
   if (unjudged || !analysis) return unjudged!;
   const { metrics } = analysis;
-  if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-lag', metrics, firstBad: analysis.firstBeyondLag };
-  return { observed: 'failed-over-within-lag', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost } : {}) };
+  const lostWrites = analysis.lostWrites;
+  if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-lag', metrics, firstBad: analysis.firstBeyondLag, lostWrites };
+  return { observed: 'failed-over-within-lag', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost, lostWrites } : {}) };
 }
 
 /**
@@ -202,7 +211,7 @@ export function splitBrainVerdict(history: readonly ShopOp[]): Verdict {
   const unjudged = nothingToJudge(analysis);
   if (unjudged || !analysis) return unjudged!;
   const { metrics } = analysis;
-  return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost } : { observed: 'failed-over-nothing-lost', metrics };
+  return analysis.lost > 0 ? { observed: 'failed-over-writes-lost', metrics, firstBad: analysis.firstLost, lostWrites: analysis.lostWrites } : { observed: 'failed-over-nothing-lost', metrics };
 }
 
 /**
@@ -218,7 +227,8 @@ export function boundedSplitBrainVerdict(boundMs: number): (history: readonly Sh
     if (unjudged || !analysis) return unjudged!;
     const metrics = { ...analysis.metrics, boundMs };
     // Here "beyond lag" means beyond the bound: an add missing though it was acknowledged outside the window.
-    if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-bound', metrics, firstBad: analysis.firstBeyondLag };
-    return { observed: 'lost-within-bound', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost } : {}) };
+    const lostWrites = analysis.lostWrites;
+    if (analysis.lostBeyondLag > 0) return { observed: 'lost-beyond-bound', metrics, firstBad: analysis.firstBeyondLag, lostWrites };
+    return { observed: 'lost-within-bound', metrics, ...(analysis.firstLost ? { firstBad: analysis.firstLost, lostWrites } : {}) };
   };
 }

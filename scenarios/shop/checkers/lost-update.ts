@@ -3,6 +3,7 @@
 // judged against the device's first successful cart read after the burst's last answer. Only a
 // 2xx makes an add acknowledged; an add with no answer (info) may or may not count.
 import { maxCartLines, maxQtyPerLine } from '../../../app/contract.ts';
+import { lostAdds } from './lost-adds.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { formatCart, shopActions, type ShopOp } from '../actions.ts';
 import { lineLimitBurst, qtyLimitBurst } from '../bursts.ts';
@@ -25,6 +26,8 @@ interface BurstResult {
   /** A cart that broke a limit, or more acknowledged distinct lines than a cart can hold. */
   limitBroken: ShopOp | undefined;
   firstLost: FirstBad | undefined;
+  /** Every acknowledged add the cart read after the burst lacks. */
+  lostOps: ShopOp[];
   finalCart: ShopOp | undefined;
 }
 
@@ -34,25 +37,10 @@ function judge(name: string, adds: ShopOp[], history: readonly ShopOp[]): BurstR
   const finalCart = history.find((op) => op.index > lastIndex && op.process === device && op.action === shopActions.viewCart && op.type === 'ok' && op.cart);
   const acknowledged = adds.filter((op) => op.type === 'ok');
   const unknown = adds.filter((op) => op.type === 'info');
-  const kept = new Map((finalCart?.cart ?? []).map((l) => [l.sku, l.qty]));
   // Per sku: what the acknowledged adds put in, against what the cart shows; a shortfall is lost adds.
-  const bySku = new Map<string, ShopOp[]>();
-  for (const op of acknowledged) bySku.set(String(op.args?.sku), [...(bySku.get(String(op.args?.sku)) ?? []), op]);
-  let lost = 0;
-  let firstLost: FirstBad | undefined;
-  for (const [sku, ops] of bySku) {
-    const ackQty = ops.reduce((sum, op) => sum + Number(op.args?.qty), 0);
-    let missing = ackQty - (kept.get(sku) ?? 0);
-    // Later adds are the ones a last-save-wins store drops; count from the last acknowledged backwards.
-    for (const op of [...ops].reverse()) {
-      if (missing <= 0) break;
-      lost++;
-      missing -= Number(op.args?.qty);
-      if (finalCart && (!firstLost || op.index < firstLost.index)) {
-        firstLost = firstBad(op, `${sku} in the cart read at #${finalCart.index}`, `#${finalCart.index} showed ${formatCart(finalCart.cart)}`);
-      }
-    }
-  }
+  const lostOps = finalCart ? lostAdds(acknowledged, finalCart.cart) : [];
+  const lost = lostOps.length;
+  const firstLost = lostOps[0] && finalCart ? firstBad(lostOps[0], `${String(lostOps[0].args?.sku)} in the cart read at #${finalCart.index}`, `#${finalCart.index} showed ${formatCart(finalCart.cart)}`) : undefined;
   const observedCarts = [...acknowledged, ...(finalCart ? [finalCart] : [])];
   const overLimit = observedCarts.find((op) => (op.cart?.length ?? 0) > maxCartLines || (op.cart ?? []).some((l) => l.qty > maxQtyPerLine));
   const acknowledgedLines = new Set(acknowledged.map((op) => String(op.args?.sku))).size;
@@ -67,7 +55,7 @@ function judge(name: string, adds: ShopOp[], history: readonly ShopOp[]): BurstR
     lost,
     lostPercent: 0,
   };
-  return { name, figures, limitBroken, firstLost, finalCart };
+  return { name, figures, limitBroken, firstLost, lostOps, finalCart };
 }
 
 function sum(a: BurstFigures, b: BurstFigures): BurstFigures {
@@ -131,7 +119,8 @@ export function lostUpdateVerdict(history: readonly ShopOp[]): Verdict {
   };
 
   const lostFirst = results.map((r) => r.firstLost).filter((b): b is FirstBad => b !== undefined).sort((a, b) => a.index - b.index)[0];
-  if (lostFirst) return { observed: 'writes-lost', metrics, firstBad: lostFirst };
+  const lostWrites = results.flatMap((r) => r.lostOps.map((op) => op.index)).sort((a, b) => a - b);
+  if (lostFirst) return { observed: 'writes-lost', metrics, firstBad: lostFirst, lostWrites };
   const broken = results.find((r) => r.limitBroken)?.limitBroken;
   if (broken) return { observed: 'limit-broken', metrics, firstBad: firstBad(broken, `at most ${maxCartLines} lines of at most ${maxQtyPerLine}`, formatCart(broken.cart)) };
   if (results.length === 0 || results.some((r) => !r.finalCart)) return { observed: 'inconclusive', metrics };

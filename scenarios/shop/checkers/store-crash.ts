@@ -3,6 +3,7 @@
 // operation itself ended: how long a backend takes to kill or start a store must not decide what
 // counts as lost. A write with no answer or a 5xx (info) is neither kept nor lost.
 import { enginePrincipals } from '../../../runner/history.ts';
+import { lostAdds } from './lost-adds.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { cartActions, formatCart, shopActions, type ShopOp } from '../actions.ts';
 
@@ -35,9 +36,11 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
   const loggedIn = { devices: 0, acknowledged: 0, lost: 0 };
   let first: FirstBad | undefined;
   let firstLoggedIn: FirstBad | undefined;
+  const lostWrites: number[] = [];
   for (const device of devices) {
     const ops = history.filter((op) => op.process === device && cartActions.has(op.action));
     const acknowledged = new Map<string, number>();
+    const acknowledgedOps: ShopOp[] = [];
     let adds = 0;
     let last: { op: ShopOp; missing: number; adds: number } | undefined;
     let bad: FirstBad | undefined;
@@ -45,6 +48,7 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
       if (op.type === 'ok' && op.action === shopActions.addItem) {
         const sku = String(op.args?.sku);
         acknowledged.set(sku, (acknowledged.get(sku) ?? 0) + Number(op.args?.qty));
+        acknowledgedOps.push(op);
         adds++;
       }
       if (op.type !== 'ok' || !op.cart || op.startedMs < fault.startedMs) continue;
@@ -53,6 +57,7 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
       bad ??= missing > 0 ? firstBad(op, `the ${adds} adds acknowledged so far`, `${op.sessionState}, ${formatCart(op.cart)}`) : undefined;
     }
     if (!last || last.adds === 0) continue;
+    lostWrites.push(...lostAdds(acknowledgedOps.filter((op) => op.index < last.op.index), last.op.cart).map((op) => op.index));
     devicesChecked++;
     acknowledgedTotal += last.adds;
     lost += last.missing;
@@ -78,6 +83,7 @@ export function storeCrashVerdict(history: readonly ShopOp[]): Verdict {
     loggedInLost: loggedIn.lost,
   };
   if (devicesChecked === 0) return { observed: 'inconclusive', metrics };
-  if (loggedIn.lost > 0) return { observed: 'logged-in-writes-lost', metrics, firstBad: firstLoggedIn };
-  return lost > 0 ? { observed: 'writes-lost', metrics, firstBad: first } : { observed: 'no-write-lost', metrics };
+  lostWrites.sort((a, b) => a - b);
+  if (loggedIn.lost > 0) return { observed: 'logged-in-writes-lost', metrics, firstBad: firstLoggedIn, lostWrites };
+  return lost > 0 ? { observed: 'writes-lost', metrics, firstBad: first, lostWrites } : { observed: 'no-write-lost', metrics };
 }
