@@ -1,7 +1,7 @@
 // A service that does one job and exits (compose's `condition: service_completed_successfully`),
 // such as making the run's TLS certificate: start runs it to completion, and fails with its
 // output when it exits with anything but 0. It has nothing to stop.
-import type { ServiceControl } from '../backend.ts';
+import type { ServiceControl, ServiceStatus } from '../backend.ts';
 import { spawnManaged } from '../processes.ts';
 
 export interface OneShotOptions {
@@ -37,4 +37,9 @@ export class OneShotService implements ServiceControl {
   }
 
   async stop(): Promise<void> {}
+
+  /** A job that ran to completion: nothing of it runs any more. */
+  async status(): Promise<ServiceStatus> {
+    return 'down';
+  }
 }
