@@ -1,11 +1,10 @@
 import type { Lab } from '../runner/lab.ts';
 import type { Scenario } from '../runner/scenario.ts';
-import { appServices } from '../runner/topology.ts';
 import type { ShopOp } from './shop/actions.ts';
 import { clockSkewVerdict } from './shop/checkers/clock-skew.ts';
 import { expiryVerdict } from './shop/checkers/login.ts';
 import { shopDevice } from './shop/device.ts';
-import { labPassword } from './shop/steps.ts';
+import { loginsPastTheirTtl } from './token-expiry.ts';
 
 /** Ten minutes: more than the 5-minute sessions of the *-5min-ttl topologies. */
 const skewSeconds = 600;
@@ -62,16 +61,7 @@ export const clockSkewToken: Scenario<ShopOp> = {
   needs: ['clock-skew'],
   async run(lab) {
     await lab.fault('skew', `server_2 -${skewSeconds}`);
-    const ttlSeconds = Number(appServices(lab.running.topology)[0]!.environment.SESSION_TOKEN_TTL_SECONDS);
-    const username = `ada-${Date.now().toString(36)}`;
-    const phone = shopDevice(lab, 'phone', { bearer: true });
-    const laptop = shopDevice(lab, 'laptop', { bearer: true });
-    await phone.signup(username, labPassword);
-    await laptop.login(username, labPassword);
-    await phone.me();
-    await laptop.viewCart();
-    await lab.wait(ttlSeconds * 1000 + 500, `the ${ttlSeconds} s login TTL to pass`);
-    for (const device of [phone, laptop, phone, laptop]) await device.me();
+    await loginsPastTheirTtl(lab);
   },
   check: expiryVerdict,
 };
