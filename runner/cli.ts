@@ -29,7 +29,8 @@ Commands:
 
 Options:
   --backend local|compose           local processes (default) or docker compose
-  --json FILE                       (run) write the whole report, histories included, as JSON
+  --json FILE                       (run) write the whole report, histories included, as JSON (with
+                                    --repeat: the first run's and every missed run's)
   --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
   --repeat N                        (run) run each scenario N times (1–100): the table says in how many
