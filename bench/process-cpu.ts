@@ -85,7 +85,12 @@ interface ProcessTable {
   ticks: Map<number, number>;
 }
 
-/** Every process's parent and CPU ticks, read once. */
+/**
+ * Every process's parent and CPU ticks, read once. Not an atomic snapshot: a process reaped
+ * between the reading of its parent and its own counts in neither, so a reading taken while a
+ * process ends can fall short by what that process spent. The benchmark's processes (nodes,
+ * stores, pooled PostgreSQL backends) live through a whole run.
+ */
 function processTable(): ProcessTable {
   const table: ProcessTable = { children: new Map(), ticks: new Map() };
   for (const pid of numericEntries('/proc')) {

@@ -29,8 +29,13 @@ function shell(command: string, words: string[]): Promise<void>[] {
   return waiting.map((w) => w.promise);
 }
 
-/** A node process that says ready, waits 300 ms, burns 400 ms of CPU, then says burnt. */
-const burner = `"${process.execPath}" -e "console.log('ready'); setTimeout(() => { const u = Date.now() + 400; while (Date.now() < u); console.log('burnt'); }, 300)"`;
+/**
+ * A node process that says ready, waits 300 ms, burns 400 ms of CPU, says burnt, then lingers
+ * for `lingerMs`. A process that ends right after saying burnt may be reaped in the middle of a
+ * reading of /proc (its parent read before, itself gone after), so the running one lingers.
+ */
+const burner = (lingerMs: number) =>
+  `"${process.execPath}" -e "console.log('ready'); setTimeout(() => { const u = Date.now() + 400; while (Date.now() < u); console.log('burnt'); setTimeout(() => {}, ${lingerMs}); }, 300)"`;
 
 describe('process CPU accounting', () => {
   it('finds the process listening on a port, and nobody on a closed one', async () => {
@@ -58,8 +63,8 @@ describe('process CPU accounting', () => {
 
   it('counts the processes below a root: a running one, and one that has ended (in its parent)', { timeout: 20_000 }, async () => {
     // sh stays the parent of node in both (a trailing command keeps sh from exec-ing node).
-    const [running, burnt] = shell(`${burner}; sleep 60`, ['ready', 'burnt']);
-    const [ended, reaped] = shell(`echo started; ${burner} > /dev/null; echo reaped; sleep 60`, ['started', 'reaped']);
+    const [running, burnt] = shell(`${burner(60_000)}; sleep 60`, ['ready', 'burnt']);
+    const [ended, reaped] = shell(`echo started; ${burner(0)} > /dev/null; echo reaped; sleep 60`, ['started', 'reaped']);
     await Promise.all([running, ended]);
     const roots = { running: [started[0]!.child.pid!], ended: [started[1]!.child.pid!] };
     const before = readGroups(roots);
