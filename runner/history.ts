@@ -48,11 +48,24 @@ export interface Op {
 /** What a recorder passes in; History numbers it. */
 export type OpInput<O extends Op = Op> = Omit<O, 'index'>;
 
+export interface HistoryOptions {
+  /**
+   * Keep only the last this many ops (a long-lived recorder such as the console's); indexes go on
+   * counting, so an op keeps its number. A scenario keeps them all: its checker reads them all.
+   */
+  keepLast?: number;
+}
+
 export class History {
   readonly ops: Op[] = [];
+  /** Ops recorded so far, including those no longer kept. */
+  recorded = 0;
   private readonly startedAt = performance.now();
 
-  constructor(private readonly onOp: (op: Op) => void = () => {}) {}
+  constructor(
+    private readonly onOp: (op: Op) => void = () => {},
+    private readonly options: HistoryOptions = {},
+  ) {}
 
   /** Milliseconds since the run started. */
   now(): number {
@@ -60,8 +73,11 @@ export class History {
   }
 
   record<O extends Op>(input: OpInput<O>): O {
-    const op = { index: this.ops.length, ...input } as O;
+    const op = { index: this.recorded++, ...input } as O;
     this.ops.push(op);
+    // Dropped in halves rather than one at a time: one splice per keepLast/2 ops, not per op.
+    const keep = this.options.keepLast;
+    if (keep !== undefined && this.ops.length > keep) this.ops.splice(0, this.ops.length - Math.ceil(keep / 2));
     this.onOp(op);
     return op;
   }

@@ -86,7 +86,8 @@ export class Device {
   }
 
   async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    const allHeaders: Record<string, string> = { ...headers };
+    // Named, so that the balancer's access log (and the console reading it) can say which device sent it.
+    const allHeaders: Record<string, string> = { 'x-lab-device': this.name, ...headers };
     if (this.cookieHeader) allHeaders.cookie = this.cookieHeader;
     let payload: string | undefined;
     if (body !== undefined) {

@@ -213,6 +213,14 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     return parseInspect(ids.length > 0 ? await commands.run('docker', ['inspect', '--format', inspectFormat, ...ids]) : '');
   });
 
+  // One `docker compose ps` of the whole project, shared by the status reads asked for while it
+  // runs: the console reads every service's at once, and a ps per service costs a CLI start each.
+  let psInFlight: Promise<PsEntry[]> | undefined;
+  const projectPs = () =>
+    (psInFlight ??= compose(['ps', '-a', '--format', 'json'])
+      .then(parsePs)
+      .finally(() => (psInFlight = undefined)));
+
   const service = (name: string): ServiceControl => {
     if (!names.includes(name)) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${names.join(', ')}`);
     return {
@@ -235,7 +243,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
       },
       restartWith: (environment) => redeploy(name, environment),
       status: async () => {
-        const entry = parsePs(await compose(['ps', '-a', '--format', 'json', name])).find((e) => e.Service === name);
+        const entry = (await projectPs()).find((e) => e.Service === name);
         if (entry?.State === 'running') return 'up';
         return entry?.State === 'paused' ? 'paused' : 'down';
       },

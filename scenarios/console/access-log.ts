@@ -4,6 +4,8 @@
 
 export interface BalancedRequest {
   client: string;
+  /** The lab device that sent it (its X-Lab-Device header), or undefined for any other client. */
+  device: string | undefined;
   method: string;
   path: string;
   status: number;
@@ -16,16 +18,17 @@ export interface BalancedRequest {
   seconds: number;
 }
 
-const pattern = /^(\S+) "(\S+) (\S+)[^"]*" (\d{3}) upstream=(.*?) served_by=(\S*) session=(\S*) rt=([\d.]+)\s*$/;
+const pattern = /^(\S+) "(\S+) (\S+)[^"]*" (\d{3}) upstream=(.*?) served_by=(\S*) session=(\S*) device="([^"]*)" rt=([\d.]+)\s*$/;
 
 /** The request a line of the access log describes, or undefined for any other line nginx writes. */
 export function parseAccessLine(line: string): BalancedRequest | undefined {
   const match = pattern.exec(line.trim());
   if (!match) return undefined;
-  const [, client, method, path, status, upstream, servedBy, session, seconds] = match;
+  const [, client, method, path, status, upstream, servedBy, session, device, seconds] = match;
   const known = (value: string | undefined) => (value && value !== '-' ? value : undefined);
   return {
     client: client!,
+    device: known(device),
     method: method!,
     path: path!,
     status: Number(status),

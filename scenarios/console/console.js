@@ -46,7 +46,7 @@ function place(node, atMs) {
 
 function addRequest(request) {
   const mark = element('span', { class: 'mark', 'data-request': String(request.id), 'data-node': request.node || '', 'data-state': request.state });
-  mark.title = `${request.method} ${request.path} → ${request.status} from ${request.node || 'nginx'}, session ${request.session || 'none'}${request.upstreamTries > 1 ? `, after ${request.upstreamTries} nodes` : ''} (${request.client})`;
+  mark.title = `${request.method} ${request.path} → ${request.status} from ${request.node || 'nginx'}, session ${request.session || 'none'}${request.upstreamTries > 1 ? `, after ${request.upstreamTries} nodes` : ''} (${request.device ?? request.client})`;
   lane(request.node).append(mark);
   place(mark, request.atMs);
   if (placed.length > maxMarks) placed.shift().remove();

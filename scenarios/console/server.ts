@@ -35,6 +35,11 @@ export interface RunningConsole {
 
 /** How many requests the console keeps for a page that opens later. */
 const keptRequests = 2000;
+/**
+ * How many operations "Save report" covers at most: the last ones. A console left up for hours
+ * under load must not grow without end, and a report of more would not open in a browser.
+ */
+const keptReportOps = 20_000;
 const keptLogLines = 8;
 const ownPoll = /GET \/debug\/sessions\b/;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,9 +66,16 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
 
   // One history for the report: every request nginx logged, and every fault. The console's own
   // devices record into a history of their own, since nginx logs their requests too.
-  const history = new History((op) => {
-    if (op.process === 'nemesis') send('fault', faultEvent(op));
-  });
+  // Faults are few and kept apart, so that a page opened later lists them all.
+  const faultsDone: Record<string, unknown>[] = [];
+  const history = new History(
+    (op) => {
+      if (op.process !== 'nemesis') return;
+      faultsDone.push(faultEvent(op));
+      send('fault', faultEvent(op));
+    },
+    { keepLast: keptReportOps },
+  );
   const lab = new Lab(running, history);
   const devices = new ConsoleDevices(new Lab(running, new History()));
   const services = running.topology.services.map((s) => s.name);
@@ -85,7 +97,7 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
     const request = service === nginx ? parseAccessLine(line) : undefined;
     if (!request) return;
     const op = history.record({
-      process: `client ${request.client}`,
+      process: request.device ?? `client ${request.client}`,
       action: 'request',
       type: request.status < 300 ? 'ok' : request.status < 500 ? 'fail' : 'info',
       startedMs: Math.max(0, history.now() - request.seconds * 1000),
@@ -103,9 +115,15 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
 
   // Statuses and store counts, read again every pollMs.
   const poll = async () => {
-    for (const name of services) {
-      const control = running.service(name);
-      const status = control.status ? await control.status().catch((): ServiceStatus => 'down') : 'up';
+    // Asked all at once: under compose they share one `docker compose ps`.
+    const read = await Promise.all(
+      services.map((name) => {
+        const control = running.service(name);
+        return control.status ? control.status().catch((): ServiceStatus => 'down') : Promise.resolve<ServiceStatus>('up');
+      }),
+    );
+    for (const [i, name] of services.entries()) {
+      const status = read[i]!;
       if (statuses.get(name) !== status) {
         statuses.set(name, status);
         send('status', { service: name, status });
@@ -140,7 +158,7 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
     faults: faultButtons(running),
     network: running.network !== undefined,
     requests,
-    faultsDone: history.ops.filter((op) => op.process === 'nemesis').map(faultEvent),
+    faultsDone,
     stores,
     devices: devices.list(),
     deviceVerbs,
@@ -170,6 +188,7 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
     // server never says yes to another origin.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return answer(res, 415, { error: 'unsupported_media_type', message: 'send JSON' });
     const body = await readJson(req);
+    if (body instanceof BadBody) return answer(res, body.status, { error: body.code, message: body.message });
     if (path === 'faults') {
       const fault = String(body.fault ?? '') as FaultName;
       if (!(fault in faults)) return answer(res, 400, { error: 'bad_fault', message: `fault must be one of ${Object.keys(faults).join(', ')}` });
@@ -189,7 +208,7 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
       return answer(res, 200, result);
     }
     if (path === 'report') {
-      const file = await saveConsoleReport(running, history.ops, new Date(startedAt));
+      const file = await saveConsoleReport(running, history, new Date(startedAt));
       return answer(res, 200, { file });
     }
     return answer(res, 404, { error: 'not_found' });
@@ -235,16 +254,36 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+/** A request body the console cannot take, and the answer that says why. */
+class BadBody extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const maxBodyBytes = 10_000;
+
+/** The request's JSON object (an empty body is {}), or why not. */
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | BadBody> {
+  // Read to the end even past the limit (leaving the loop early would destroy the socket before
+  // the answer), keeping only what fits.
   let text = '';
-  for await (const chunk of req) {
-    text += String(chunk);
-    if (text.length > 10_000) throw new Error('body too large');
+  let bytes = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes <= maxBodyBytes) text += chunk.toString();
   }
+  if (bytes > maxBodyBytes) return new BadBody(413, 'body_too_large', `a body of at most ${maxBodyBytes} bytes`);
+  let parsed: unknown;
   try {
-    const parsed: unknown = text ? JSON.parse(text) : {};
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    parsed = text ? JSON.parse(text) : {};
   } catch {
-    return {};
+    return new BadBody(400, 'bad_json', 'the body is not JSON');
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new BadBody(400, 'bad_json', 'the body must be a JSON object');
+  return parsed as Record<string, unknown>;
 }

@@ -15,6 +15,8 @@ class FakeDocker implements CommandRunner {
   private probes = 0;
   /** The compose files of the last command, after the topology's own. */
   extraFiles: string[] = [];
+  /** What `ps -a --format json` of the whole project answers. */
+  projectPs = '';
 
   constructor(
     private readonly failOn?: string,
@@ -46,6 +48,7 @@ class FakeDocker implements CommandRunner {
       this.leftover = '';
       return ids;
     }
+    if (short.slice(1).join(' ') === 'ps -a --format json') return this.projectPs;
     if (short.includes('ps')) return JSON.stringify({ Service: short.at(-1), State: 'running', Health: '' }) + '\n';
     if (short.includes('exec') && short.includes('node')) {
       // The first readiness probe finds the node still starting.
@@ -101,6 +104,31 @@ describe('the compose backend (fake command runner)', () => {
       ...leftoverChecks,
     ]);
     expect(result.history.find((op) => op.action === 'probe')?.value).toEqual({ heapUsedBytes: 1 });
+  });
+
+  it("reads every service's status from one ps of the project, however many ask at once", async () => {
+    const docker = new FakeDocker();
+    const running = await startComposeTopology(loadTopology('redis-2'), { commands: docker });
+    try {
+      docker.projectPs = [
+        { Service: 'nginx', State: 'running' },
+        { Service: 'server_1', State: 'exited' },
+        { Service: 'server_2', State: 'running' },
+        { Service: 'redis', State: 'paused' },
+      ]
+        .map((entry) => JSON.stringify(entry))
+        .join('\n');
+      const before = docker.calls.length;
+      const names = ['nginx', 'server_1', 'server_2', 'redis'];
+      const statuses = await Promise.all(names.map((name) => running.service(name).status!()));
+      expect(statuses).toEqual(['up', 'down', 'up', 'paused']);
+      expect(docker.calls.slice(before)).toEqual(['docker session-lab-redis-2 ps -a --format json']);
+      // A later read asks again: a status is never older than the read that asked for it.
+      await running.service('server_1').status!();
+      expect(docker.calls.slice(before)).toHaveLength(2);
+    } finally {
+      await running.down();
+    }
   });
 
   it('tears down after a scenario that failed', async () => {

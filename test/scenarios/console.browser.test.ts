@@ -51,6 +51,19 @@ describe('the lab console', () => {
     expect((await fetch(`${origin}/not-the-token/state`)).status).toBe(404);
   });
 
+  it('refuses a body it cannot take with the reason, and changes nothing', async () => {
+    const post = (path: string, body: string, type = 'application/json') =>
+      fetch(`${served.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
+    await expect(post('faults', '{"fault":')).resolves.toMatchObject({ status: 400, body: { error: 'bad_json' } });
+    await expect(post('faults', '["kill"]')).resolves.toMatchObject({ status: 400, body: { error: 'bad_json' } });
+    await expect(post('faults', JSON.stringify({ fault: 'kill', target: 'x'.repeat(20_000) }))).resolves.toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+    await expect(post('faults', '{"fault":"explode","target":"server_1"}')).resolves.toMatchObject({ status: 400, body: { error: 'bad_fault' } });
+    await expect(post('faults', '{"fault":"kill","target":"server_9"}')).resolves.toMatchObject({ status: 409, body: { error: 'fault_failed' } });
+    await expect(post('faults', 'fault=kill&target=server_1', 'application/x-www-form-urlencoded')).resolves.toMatchObject({ status: 415 });
+    const state = (await (await fetch(`${served.url}state`)).json()) as { services: { name: string; status: string }[]; faultsDone: unknown[] };
+    expect(state.services.every((s) => s.status === 'up')).toBe(true);
+  });
+
   it('shows a card per service and a lane per node', async () => {
     for (const service of ['server_1', 'server_2', 'nginx', 'postgres']) {
       await expect(page.locator(`[data-service="${service}"]`).getAttribute('data-status')).resolves.toBe('up');
@@ -75,6 +88,8 @@ describe('the lab console', () => {
     await page.click('[data-device="device-1"] [data-verb="add"]');
     await page.waitForSelector('[data-device="device-1"] .result:has-text("cart apple×1")');
     await expect.poll(sessionsHeld, { timeout: 3000, interval: 100 }).toBeGreaterThan(before);
+    // nginx logged the device's name (X-Lab-Device), and its mark says who sent it.
+    await expect.poll(() => page.locator('[data-request][title$="(device-1)"]').count(), { timeout: 2000, interval: 50 }).toBeGreaterThan(0);
   });
 
   it('kills server_1’s process with its kill button, and its card says down', async () => {
@@ -84,7 +99,7 @@ describe('the lab console', () => {
     await page.waitForSelector('[data-service="server_1"][data-status="down"]', { timeout: 5000 });
     expect(node.running).toBe(false);
     expect(() => process.kill(pid, 0)).toThrow();
-    await expect(page.locator('.fault-line').count()).resolves.toBe(1);
+    await expect(page.locator('.fault-line', { hasText: /^kill server_1$/ }).count()).resolves.toBe(1);
   });
 
   it('saves what happened as an HTML report', async () => {

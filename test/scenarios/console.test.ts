@@ -5,17 +5,23 @@ import { groupCounts } from '../../scenarios/console/stores.ts';
 
 describe("the console's reading of nginx's access log", () => {
   it('reads a request, the node that answered and the session state', () => {
-    const request = parseAccessLine('127.0.0.1 "GET /cart HTTP/1.1" 200 upstream=127.0.0.1:35763 served_by=server_1 session=existing rt=0.007');
-    expect(request).toEqual({ client: '127.0.0.1', method: 'GET', path: '/cart', status: 200, node: 'server_1', session: 'existing', upstreamTries: 1, seconds: 0.007 });
+    const request = parseAccessLine('127.0.0.1 "GET /cart HTTP/1.1" 200 upstream=127.0.0.1:35763 served_by=server_1 session=existing device="-" rt=0.007');
+    expect(request).toEqual({ client: '127.0.0.1', device: undefined, method: 'GET', path: '/cart', status: 200, node: 'server_1', session: 'existing', upstreamTries: 1, seconds: 0.007 });
     expect(markState(request!)).toBe('existing');
   });
 
   it('reads a request nginx passed on to a second node, and one no node answered', () => {
-    const passed = parseAccessLine('10.213.4.1 "GET /cart HTTP/1.1" 200 upstream=10.213.4.2:3000, 10.213.4.3:3000 served_by=server_2 session=existing rt=1.004');
+    const passed = parseAccessLine('10.213.4.1 "GET /cart HTTP/1.1" 200 upstream=10.213.4.2:3000, 10.213.4.3:3000 served_by=server_2 session=existing device="-" rt=1.004');
     expect(passed).toMatchObject({ node: 'server_2', upstreamTries: 2 });
-    const none = parseAccessLine('127.0.0.1 "POST /cart/items HTTP/1.1" 502 upstream=127.0.0.1:1 served_by=- session=- rt=0.001');
+    const none = parseAccessLine('127.0.0.1 "POST /cart/items HTTP/1.1" 502 upstream=127.0.0.1:1 served_by=- session=- device="-" rt=0.001');
     expect(none).toMatchObject({ status: 502, node: undefined, session: undefined });
     expect(markState(none!)).toBe('error');
+  });
+
+  it('names the lab device that sent it, whatever its name holds (nginx escapes a quote as \\x22)', () => {
+    const line = (device: string) => `127.0.0.1 "POST /cart/items HTTP/1.1" 201 upstream=127.0.0.1:3001 served_by=server_1 session=new device="${device}" rt=0.002`;
+    expect(parseAccessLine(line('device-1'))).toMatchObject({ device: 'device-1', status: 201, session: 'new' });
+    expect(parseAccessLine(line('my phone \\x22x\\x22 rt=1'))).toMatchObject({ device: 'my phone \\x22x\\x22 rt=1', seconds: 0.002 });
   });
 
   it('ignores the other lines nginx writes', () => {
