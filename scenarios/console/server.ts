@@ -255,14 +255,12 @@ function answer(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** A request body the console cannot take, and the answer that says why. */
-class BadBody extends Error {
+class BadBody {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+    readonly message: string,
+  ) {}
 }
 
 const maxBodyBytes = 10_000;
@@ -271,13 +269,14 @@ const maxBodyBytes = 10_000;
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | BadBody> {
   // Read to the end even past the limit (leaving the loop early would destroy the socket before
   // the answer), keeping only what fits.
-  let text = '';
+  const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     bytes += chunk.length;
-    if (bytes <= maxBodyBytes) text += chunk.toString();
+    if (bytes <= maxBodyBytes) chunks.push(chunk);
   }
   if (bytes > maxBodyBytes) return new BadBody(413, 'body_too_large', `a body of at most ${maxBodyBytes} bytes`);
+  const text = Buffer.concat(chunks).toString('utf8');
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : {};
