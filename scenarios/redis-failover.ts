@@ -12,15 +12,24 @@ import { writeUnderFaults, type LoadPlan } from './shop/load.ts';
 // reset (it had unread bytes from the replica), Linux empties the replica's receive queue, and those
 // writes are gone (79 and 87 of ~1,800 adds in 2 of 12 runs). So what holds in every run is the
 // bound, not the count: nothing acknowledged before the replica stopped is lost.
+//
+// The old primary, which keeps nothing on disk, is started again only once server_1's store answers,
+// that is once the Sentinels have promoted the replica. Started before, it would come back empty as
+// the primary and the replica would copy its empty data set: every session gone. The Sentinels
+// usually promote within 1.5 s, but when all three see the primary go within milliseconds of each
+// other they can each vote for themselves and elect nobody, and try again only after twice the
+// failover-timeout (10 s): that happened once in 10 runs under compose while the restart came at a
+// fixed 3 s. Redis's replication docs give the same advice for a primary without persistence: no
+// automatic restart, or the replicas are wiped.
 const failoverPlan: LoadPlan = {
   devices: 8,
   durationMs: 7000,
-  maxDurationMs: 12_000,
+  maxDurationMs: 25_000,
   faults: [
     { atMs: 1500, fault: 'pause', target: 'redis_replica' },
     { atMs: 2000, fault: 'kill', target: 'redis' },
     { atMs: 2200, fault: 'resume', target: 'redis_replica' },
-    { atMs: 5000, fault: 'start', target: 'redis' },
+    { atMs: 5000, fault: 'start', target: 'redis', afterStoreAnswersOn: 'server_1' },
   ],
 };
 
@@ -40,7 +49,6 @@ export const redisFailover: Scenario<ShopOp> = {
 // reconfiguring a returning primary); the load runs on until a write succeeds again.
 export const redisFailoverWait: Scenario<ShopOp> = {
   ...redisFailover,
-  run: (lab) => writeUnderFaults(lab, { ...failoverPlan, maxDurationMs: 25_000 }),
   name: 'redis-failover-wait',
   summary: 'redis-ha-2-wait: the same failover with each write waiting for the replica (WAIT 1): no acknowledged write is lost, and no write succeeds while no replica confirms it.',
   topology: 'redis-ha-2-wait',

@@ -35,7 +35,30 @@ export interface LoadPlan {
   /** Cart views (GET, which nginx may send to a second node) after each add; none by default. */
   viewsPerAdd?: number;
   /** Faults, each at its time from the start of the load (run one after the other); target as Lab.fault takes it. */
-  faults: { atMs: number; fault: FaultName; target: string }[];
+  faults: PlannedFault[];
+}
+
+export interface PlannedFault {
+  atMs: number;
+  fault: FaultName;
+  target: string;
+  /**
+   * A node whose /healthz must answer 200 before this fault runs (its store answers again: after a
+   * failover, the promoted replica), asked every storeAnswersPollMs and each answer recorded; at
+   * the latest at maxDurationMs the fault runs anyway.
+   */
+  afterStoreAnswersOn?: string;
+}
+
+const storeAnswersPollMs = 250;
+
+/** Probes the node's /healthz until it answers 200 or the deadline (a performance.now() time) passes. */
+async function untilStoreAnswers(lab: Lab, node: string, deadline: number): Promise<void> {
+  while (performance.now() < deadline) {
+    const probe = await lab.probe(node, '/healthz', 'does its store answer?');
+    if (probe.status === 200) return;
+    await sleep(storeAnswersPollMs);
+  }
 }
 
 export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> {
@@ -69,8 +92,9 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
     await device.viewCart();
   };
   const faults = async () => {
-    for (const { atMs, fault, target } of plan.faults) {
+    for (const { atMs, fault, target, afterStoreAnswersOn } of plan.faults) {
       await sleep(Math.max(0, startedAt + atMs - performance.now()));
+      if (afterStoreAnswersOn) await untilStoreAnswers(lab, afterStoreAnswersOn, startedAt + plan.maxDurationMs);
       await lab.fault(fault, target);
     }
     faultsDone = true;

@@ -25,10 +25,12 @@ describe('the scenarios, run for real', () => {
     'redis-split-brain-wait',
   ]);
 
+  const results = new Map<string, ScenarioResult>();
   describe.each(scenarios.filter((s) => !sameKindAsAnother.has(s.name)).map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
     let result: ScenarioResult;
     beforeAll(async () => {
       result = await runScenario(scenario, { start, lacks });
+      results.set(scenario.name, result);
     }, 120_000);
 
     it('observes what it expects, or is skipped because this machine lacks what it needs', () => {
@@ -41,6 +43,15 @@ describe('the scenarios, run for real', () => {
       if (result.runDir) expect(survivors(result.runDir)).toEqual([]);
       expect(namespacesClaimedBy(process.pid)).toEqual([]);
     });
+  });
+
+  it('redis-failover starts the old primary again only after server_1 found its store again (the promoted replica)', () => {
+    const history = results.get('redis-failover')!.history;
+    const kill = history.find((op) => op.action === 'kill')!;
+    const restart = history.find((op) => op.action === 'start' && op.index > kill.index)!;
+    const answered = history.filter((op) => op.action === 'probe' && op.index > kill.index && op.index < restart.index && op.status === 200);
+    expect(answered.map((op) => op.servedBy)).toEqual(['server_1']);
+    expect(answered[0]!.endedMs).toBeLessThanOrEqual(restart.startedMs);
   });
 
   it('file-round-robin reports lost sessions on both nodes', async () => {
