@@ -22,6 +22,8 @@ export interface ServiceControl {
   restartWith?(environment: Record<string, string>): Promise<void>;
   /** Starts it again with its clock this many seconds ahead (negative: behind); 0 puts it right. */
   skewClock?(seconds: number): Promise<void>;
+  /** Starts it again as its topology describes it, undoing restartWith and skewClock (nothing when neither ran). */
+  reset?(): Promise<void>;
   /** Whether it runs now: up, down (stopped, killed, exited) or paused. */
   status?(): Promise<ServiceStatus>;
 }
@@ -53,7 +55,12 @@ export interface RunningTopology {
    * where no registry answers); every report of a run on them says so. Empty when there are none.
    */
   readonly standInImages?: readonly string[];
-  /** Stops everything; safe to call more than once. */
+  /**
+   * Set when the lab attached to a topology someone else started (`docker compose up`, `lab up`
+   * in another terminal): says which. down() then puts back what faults changed and leaves it running.
+   */
+  readonly attached?: string;
+  /** Stops everything (or, attached, puts it back as found); safe to call more than once. */
   down(): Promise<void>;
 }
 

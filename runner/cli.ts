@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import type { MissingCapabilities, RunningTopology } from './backend.ts';
 import { findBinary, MissingBinaryError } from './binaries.ts';
 import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
+import { dockerCommands } from './docker/commands.ts';
+import { runningUserProject } from './docker/projects.ts';
 import { localLacks, startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
@@ -14,7 +16,7 @@ import { keepsHistory, repeatWord, summarizeRepeats } from './repeat.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
-import { runScenario, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
+import { runScenario, startWish, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
 const usage = `session-lab: what happens to web sessions when one server becomes many
@@ -33,6 +35,9 @@ Options:
                                     --repeat: the first run's and every missed run's)
   --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
+  --fresh                           (run, up; compose) never attach to the topology's project when
+                                    someone started it (docker compose up): start one of the lab's
+                                    own beside it, on a free port, and leave theirs alone
   --repeat N                        (run) run each scenario N times (1–100): the table says in how many
                                     runs it observed its expectation (k/N), every outcome seen, and
                                     each metric's range; exit 0 only when every run did
@@ -58,13 +63,29 @@ function checkBinaries(topology: Topology): void {
   for (const service of topology.services) for (const binary of binariesByKind[service.kind]) findBinary(binary);
 }
 
-function backendStarter(backend: string, streamLogs: boolean): StartTopology {
+/** A backend as the commands use it: how it starts a topology, and whether it would attach to one. */
+interface Backend {
+  start: StartTopology;
+  /** Whether a start of this topology would attach to one someone else started and left running. */
+  wouldAttach(topology: Topology): Promise<boolean>;
+}
+
+function chooseBackend(backend: string, streamLogs: boolean): Backend {
   const terminal = streamLogs ? process.stdout : undefined;
-  if (backend === 'compose') return (topology) => startComposeTopology(topology, { terminal });
+  const notify = (line: string) => console.log(`  · ${line}`);
+  if (backend === 'compose') {
+    return {
+      start: (topology, _needs, wish = {}) => startComposeTopology(topology, { terminal, notify, ...wish }),
+      wouldAttach: async (topology) => (await runningUserProject(dockerCommands, topology)) !== undefined,
+    };
+  }
   if (backend !== 'local') throw new UsageError(`--backend must be local or compose (got "${backend}")`);
-  return async (topology, needs = []) => {
-    checkBinaries(topology);
-    return startLocalTopology(topology, { terminal, isolatedNetwork: needs.includes('network-faults') });
+  return {
+    start: async (topology, needs = []) => {
+      checkBinaries(topology);
+      return startLocalTopology(topology, { terminal, isolatedNetwork: needs.includes('network-faults') });
+    },
+    wouldAttach: async () => false,
   };
 }
 
@@ -97,17 +118,19 @@ function onSignals(getRunning: () => (RunningTopology | Promise<RunningTopology>
 
 /**
  * Starts each scenario's topology, and, once it is up, the next scenario's in the background: a
- * run of many scenarios then rarely waits for a start-up. Only locally, where each topology has
- * ports and a run directory of its own (under compose every topology publishes nginx on 8080).
+ * run of many scenarios then rarely waits for a start-up. Every start has ports, a run directory
+ * and (under compose) a project of its own; only a topology the next scenario would attach to
+ * (someone else's, already running) is not taken ahead, so that it is found as the scenario
+ * before left it.
  */
 class TopologyStarter {
   private early: { index: number; running: Promise<RunningTopology> } | undefined;
 
   constructor(
-    private readonly start: StartTopology,
+    private readonly backend: Backend,
     private readonly chosen: readonly Scenario[],
-    private readonly ahead: boolean,
     private readonly lacks: MissingCapabilities,
+    private readonly freshAsked: boolean,
   ) {}
 
   /** The topology started ahead and not yet taken (to tear down on Ctrl-C). */
@@ -116,19 +139,23 @@ class TopologyStarter {
   }
 
   for(index: number): StartTopology {
-    return async (topology, needs) => {
+    return async (topology, needs, wish) => {
       const early = this.early?.index === index ? this.early.running : undefined;
       // One started for a scenario that then did not run (it was skipped) is not left running.
       if (this.early && !early) void this.early.running.then((r) => r.down()).catch(() => {});
       this.early = undefined;
-      const running = await (early ?? this.start(topology, needs));
+      const running = await (early ?? this.backend.start(topology, needs, wish));
       const next = this.chosen[index + 1];
       const nextRuns = next && !next.needs?.some((need) => this.lacks[need] !== undefined);
-      if (this.ahead && next && nextRuns) {
-        const started = this.start(loadTopology(next.topology), next.needs);
-        // Its failure is reported by its own scenario, when that one takes it.
-        started.catch(() => {});
-        this.early = { index: index + 1, running: started };
+      if (next && nextRuns) {
+        const nextWish = startWish(next, this.freshAsked);
+        const nextTopology = loadTopology(next.topology);
+        if (nextWish.fresh || !(await this.backend.wouldAttach(nextTopology))) {
+          const started = this.backend.start(nextTopology, next.needs, nextWish);
+          // Its failure is reported by its own scenario, when that one takes it.
+          started.catch(() => {});
+          this.early = { index: index + 1, running: started };
+        }
       }
       return running;
     };
@@ -184,17 +211,18 @@ interface RunArgs {
   htmlFile: string | undefined;
   streamLogs: boolean;
   repeat: number;
+  fresh: boolean;
 }
 
-async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat }: RunArgs): Promise<number> {
+async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat, fresh }: RunArgs): Promise<number> {
   // Each scenario's runs one after the other, so that a topology started ahead is the same one.
   const chosen = pickScenarios(scenarios, names).flatMap((scenario) => Array<Scenario>(repeat).fill(scenario));
-  const start = backendStarter(backend, streamLogs);
+  const chosenBackend = chooseBackend(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
   const lacks = backend === 'compose' ? composeLacks() : localLacks();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
-  const starter = new TopologyStarter(start, chosen, backend === 'local', lacks);
+  const starter = new TopologyStarter(chosenBackend, chosen, lacks, fresh);
   onSignals(() => [running, starter.pending]);
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
@@ -205,13 +233,16 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
     const result = await runScenario(scenario, {
       start: starter.for(index),
       lacks,
+      fresh,
       onOp: printer.onOp,
       onRunning: (r) => {
         running = r;
+        if (r?.attached) console.log(`  · attached to ${r.attached} at ${r.balancerUrl}: its logs show this scenario's requests`);
         if (r) console.log(`  · Logs and data: ${relative(projectRoot, r.runDir)}`);
       },
     });
     printer.done();
+    if (result.attached) console.log(`  · attached to ${result.attached}; left running as found`);
     if (result.skipped) {
       console.log(`  – skipped on the ${backend} backend: ${result.skipped}`);
       results.push(result);
@@ -250,21 +281,25 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
 /** What the workload serves beside a topology that is up (the shop's console); prints nothing itself. */
 export type StartConsole = (running: RunningTopology) => Promise<{ url: string; close(): Promise<void> }>;
 
-async function up(name: string | undefined, backend: string, startConsole?: StartConsole): Promise<number> {
+async function up(name: string | undefined, backend: string, fresh: boolean, startConsole?: StartConsole): Promise<number> {
   if (!name) throw new UsageError(`up needs a topology: ${listTopologies().join(', ')}`);
   const topology = loadTopology(name);
-  const start = backendStarter(backend, true);
+  const { start } = chooseBackend(backend, true);
   if (backend === 'compose') await checkCompose();
   // A signal during start-up finds no topology yet; stopAllManaged then stops what has started.
   const up: { running?: RunningTopology } = {};
   onSignals(() => [up.running]);
-  const running = (up.running = await start(topology));
-  console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
+  const running = (up.running = await start(topology, [], fresh ? { fresh: 'asked with --fresh' } : {}));
+  if (running.attached) console.log(`\nattached to ${running.attached}. Balancer: ${running.balancerUrl}`);
+  else console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
   const served = await startConsole?.(running);
   if (served) console.log(`console: ${served.url}`);
   console.log(`Logs and data: ${relative(projectRoot, running.runDir)}`);
   if (running.standInImages?.length) console.log(`Running on stand-in images: ${running.standInImages.join(', ')} (built from Debian packages by npm run setup:docker)`);
-  console.log('Open it in a browser and reload: the serving node changes. Ctrl-C stops everything (under compose: every container, volume and network of the project).\n');
+  const onCtrlC = running.attached
+    ? 'Ctrl-C puts back what faults changed and leaves it running as found'
+    : 'Ctrl-C stops everything (under compose: every container, volume and network of the project)';
+  console.log(`Open it in a browser and reload: the serving node changes. ${onCtrlC}.\n`);
   await new Promise<never>(() => {});
   return 0;
 }
@@ -278,6 +313,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       json: { type: 'string' },
       html: { type: 'string' },
       logs: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
       repeat: { type: 'string' },
       image: { type: 'string', default: 'session-lab:dev' },
       namespace: { type: 'string' },
@@ -294,9 +330,9 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       list(scenarios);
       return 0;
     case 'run':
-      return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat) });
+      return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat), fresh: values.fresh });
     case 'up':
-      return up(rest[0], values.backend, options.console);
+      return up(rest[0], values.backend, values.fresh, options.console);
     case 'k8s': {
       if (!rest[0]) throw new UsageError(`k8s needs a topology: ${listTopologies().join(', ')}`);
       const topology = loadTopology(rest[0]);

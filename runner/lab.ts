@@ -154,6 +154,42 @@ export class Lab {
     return this.history.record({ process: enginePrincipals.lab, action: 'wait', args: { ms, why }, type: 'ok', startedMs, endedMs: this.history.now(), request: why });
   }
 
+  /**
+   * Waits until the balancer sends requests to each of these nodes again: a restarted or
+   * recreated node is back in rotation only once nginx has re-resolved its address and its
+   * fail_timeout has passed, which on a busy machine (or under Docker, where a container's address
+   * can change) comes later than the node's own readiness. Cookie-less GETs of path through the
+   * balancer, every 100 ms for at most maxMs; recorded as one op of the lab, ok when every node
+   * answered, fail (and the scenario goes on, for its checker to judge) when one never did.
+   */
+  async untilBalancerReaches(nodes: readonly string[], path = '/healthz', maxMs = 15_000): Promise<Op> {
+    const startedMs = this.history.now();
+    const reached = new Set<string>();
+    const client = new Device(enginePrincipals.lab, this.running.balancerUrl, { timeoutMs: 2000 });
+    let requests = 0;
+    try {
+      for (const deadline = Date.now() + maxMs; nodes.some((node) => !reached.has(node)) && Date.now() < deadline; requests++) {
+        if (requests > 0) await sleep(100);
+        const answer = await client.get(path).catch(() => undefined);
+        if (answer?.servedBy && answer.status < 500) reached.add(answer.servedBy);
+      }
+    } finally {
+      await client.close();
+    }
+    const missing = nodes.filter((node) => !reached.has(node));
+    const request = `until the balancer reaches ${nodes.join(', ')}`;
+    return this.history.record({
+      process: enginePrincipals.lab,
+      action: 'balancer-reaches',
+      args: { nodes, requests, maxMs },
+      type: missing.length === 0 ? 'ok' : 'fail',
+      startedMs,
+      endedMs: this.history.now(),
+      request,
+      ...(missing.length > 0 ? { error: `${missing.join(', ')} never answered through the balancer in ${maxMs} ms` } : {}),
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.clients.splice(0).map((d) => d.close()));
   }

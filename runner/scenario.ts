@@ -46,6 +46,11 @@ export interface Scenario<O extends Op = Op> {
   expected: string;
   /** What its point needs of the backend; on a backend that lacks one it is skipped, with the reason. */
   needs?: readonly Capability[];
+  /**
+   * Why it needs a topology of its own, freshly started (a store's roles as they began, a heap with
+   * nothing in it): it never attaches to one someone else started, and runs on its own beside it.
+   */
+  fresh?: string;
   run(lab: Lab): Promise<void>;
   /** A pure function of the history (the workload's devices recorded its ops as O). */
   check(history: readonly O[]): Verdict;
@@ -81,6 +86,8 @@ export interface ScenarioResult {
   skipped?: string;
   /** Images that stood in for the official ones during the run (compose backend, no registry). */
   standInImages?: readonly string[];
+  /** The topology someone else started that the run attached to (and left running as found). */
+  attached?: string;
   history: Op[];
 }
 
@@ -93,8 +100,20 @@ export function resultWord(result: ScenarioResult): 'PASS' | 'FAIL' | 'SKIP' {
 /** The outcome of a scenario that did not run on this backend. */
 export const skippedOutcome = 'skipped';
 
+/** How a scenario wants its topology started. */
+export interface StartWish {
+  /** Why it must not attach to a topology someone else started (see Scenario.fresh, and --fresh). */
+  fresh?: string;
+}
+
+/** How this scenario's topology is started: of its own when it needs a fresh one or --fresh asked so. */
+export function startWish(scenario: Scenario, freshAsked = false): StartWish {
+  const fresh = scenario.fresh ?? (freshAsked ? 'asked with --fresh' : undefined);
+  return fresh ? { fresh } : {};
+}
+
 /** Starts a topology as a scenario needs it (a local run that needs network faults gets namespaces). */
-export type StartTopology = (topology: Topology, needs?: readonly Capability[]) => Promise<RunningTopology>;
+export type StartTopology = (topology: Topology, needs?: readonly Capability[], wish?: StartWish) => Promise<RunningTopology>;
 
 export interface RunOptions {
   start: StartTopology;
@@ -104,6 +123,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** What the backend cannot give, and why: a scenario that needs it is skipped. */
   lacks?: MissingCapabilities;
+  /** Never attach (--fresh): every scenario on a topology of its own. */
+  fresh?: boolean;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
@@ -119,7 +140,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let lab: Lab | undefined;
   let runError: string | undefined;
   try {
-    running = await options.start(loadTopology(scenario.topology), scenario.needs ?? []);
+    running = await options.start(loadTopology(scenario.topology), scenario.needs ?? [], startWish(scenario, options.fresh));
     options.onRunning?.(running);
     history = new History(options.onOp);
     lab = new Lab(running, history);
@@ -128,7 +149,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     runError = err instanceof Error ? err.message : String(err);
   } finally {
     await lab?.close();
-    await running?.down();
+    // Attached, down puts back what the faults changed; a failure to do so is the run's error.
+    await running?.down().catch((err: unknown) => {
+      runError ??= err instanceof Error ? err.message : String(err);
+    });
     options.onRunning?.(undefined);
   }
   const verdict: Verdict = runError ? { observed: 'error', metrics: {}, error: runError } : checkSafe(scenario, history.ops);
@@ -145,6 +169,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     runDir: running?.runDir,
     ...(verdict.error ? { error: verdict.error } : {}),
     ...(running?.standInImages?.length ? { standInImages: running.standInImages } : {}),
+    ...(running?.attached ? { attached: running.attached } : {}),
     history: history.ops,
   };
 }

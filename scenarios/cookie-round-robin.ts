@@ -18,6 +18,8 @@ export const cookieRoundRobin: Scenario<ShopOp> = {
     }
     await lab.fault('restart', 'server_1');
     await lab.fault('restart', 'server_2');
+    // Round robin is only exercised again once nginx sends requests to both restarted nodes.
+    await lab.untilBalancerReaches(['server_1', 'server_2']);
     for (const sku of ['coffee', 'tea']) {
       await laptop.add(sku);
       await laptop.viewCart();

@@ -14,6 +14,8 @@ export const memoryGrowth: Scenario<ShopOp> = {
   name: 'memory-growth',
   summary: `One node, sessions in memory: ${visitors} visitors' sessions measured in heap bytes; expired sessions stay until read.`,
   topology: 'memory-1-short-ttl',
+  // Its figure is the heap a node holds per session: other sessions in it would blur it.
+  fresh: 'it measures the heap per session, on a node holding none but its own',
   expected: 'expired-kept-until-read',
   async run(lab) {
     const node = appServices(lab.running.topology)[0]!;

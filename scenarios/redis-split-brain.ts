@@ -2,6 +2,7 @@ import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
 import { boundedSplitBrainVerdict, splitBrainVerdict } from './shop/checkers/failover.ts';
 import { writeUnderFaults, type LoadPlan } from './shop/load.ts';
+import { sentinelRolesNotRestored } from './redis-failover.ts';
 
 // 8 devices write continuously. The Redis primary is cut off from its replica and the three
 // Sentinels, but not from the nodes: it goes on acknowledging their writes. The Sentinels no longer
@@ -24,6 +25,7 @@ export const redisSplitBrain: Scenario<ShopOp> = {
   name: 'redis-split-brain',
   summary: 'redis-ha-2: the primary is partitioned from its replica and the Sentinels but not from the nodes; the Sentinels promote the replica, and what the old primary acknowledged meanwhile is discarded when it rejoins.',
   topology: 'redis-ha-2',
+  fresh: sentinelRolesNotRestored,
   expected: 'failed-over-writes-lost',
   needs: ['network-faults'],
   run: (lab) => writeUnderFaults(lab, splitBrainPlan),
@@ -43,6 +45,7 @@ export const redisSplitBrainMinReplicas: Scenario<ShopOp> = {
   name: 'redis-split-brain-min-replicas',
   summary: `redis-ha-2-min-replicas: the same split brain with min-replicas-to-write 1: the cut-off primary refuses writes once its replica is silent, so only what it acknowledged in the first ${minReplicasBoundMs / 1000} s is lost; the promoted one refuses them until the old one is its replica.`,
   topology: 'redis-ha-2-min-replicas',
+  fresh: sentinelRolesNotRestored,
   expected: 'lost-within-bound',
   check: boundedSplitBrainVerdict(minReplicasBoundMs),
 };
@@ -52,5 +55,6 @@ export const redisSplitBrainWait: Scenario<ShopOp> = {
   name: 'redis-split-brain-wait',
   summary: 'redis-ha-2-wait: the same split brain with each write waiting for the replica (WAIT 1): the cut-off primary applies writes but cannot acknowledge them, so none acknowledged is lost; each costs the 500 ms wait and a 503.',
   topology: 'redis-ha-2-wait',
+  fresh: sentinelRolesNotRestored,
   expected: 'failed-over-nothing-lost',
 };

@@ -25,6 +25,7 @@ export const secretRotation: Scenario<ShopOp> = {
     for (const secret of [`${old},${fresh}`, `${fresh},${old}`, fresh]) {
       for (const node of ['server_1', 'server_2']) {
         await lab.redeploy(node, { SESSION_SECRET: secret });
+        await lab.untilBalancerReaches(['server_1', 'server_2']);
         // Round robin: one read on each node, in whichever order nginx takes them.
         await laptop.viewCart();
         await laptop.viewCart();

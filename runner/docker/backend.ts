@@ -1,14 +1,16 @@
 // The compose backend: the same topology file run by `docker compose`, driven through the same
 // RunningTopology as the local backend, so that scenarios, checkers and reports are the same.
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { pollUntil } from '../../lib/time.ts';
 import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
 import { LogListeners } from '../logs.ts';
+import { leftAsFound } from '../as-found.ts';
 import { atTeardown } from '../processes.ts';
 import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
@@ -16,8 +18,15 @@ import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
 import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
+import { projectLeftovers, projectState, reapDeadRuns, runningUserProject, runOverride, runProjectName } from './projects.ts';
+
+export { projectLeftovers } from './projects.ts';
 
 export interface ComposeOptions {
+  /** Why the run needs a project of its own even when the user's project for the topology is running. */
+  fresh?: string;
+  /** Told what the backend did beside the run (a killed run's project removed). */
+  notify?: Notify;
   /** Runs the docker commands; a fake in tests. */
   commands?: CommandRunner;
   /** Where `docker compose logs -f` goes live; undefined keeps it in the run's log file only. */
@@ -98,18 +107,36 @@ export async function checkCompose(commands: CommandRunner = dockerCommands): Pr
   }
 }
 
+/** Says what the compose backend did beside the run itself (a dead run's project removed). */
+export type Notify = (line: string) => void;
+
+/**
+ * The topology under docker compose. When the project a person started for it (`docker compose -f
+ * compose/<topology>.yml up`) is running, the run attaches to it: its requests go through that
+ * project's balancer and show in its logs, and at the end what its faults changed is put back and
+ * the project left running. Otherwise (or with fresh) the run starts a project of its own beside
+ * it, labelled as the run's, on a free port, and removes it with its volumes at the end.
+ */
 export async function startComposeTopology(topology: Topology, options: ComposeOptions = {}): Promise<RunningTopology> {
   const commands = options.commands ?? dockerCommands;
-  const project = `session-lab-${topology.name}`;
-  // The topology's file, then the overrides that redeploys write (see restartWith).
-  const files = [topology.file];
-  const compose = (args: string[], signal?: AbortSignal) =>
-    commands.run('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), ...args], signal ? { signal } : {});
-
   await checkCompose(commands);
+  // A runner that was killed (kill -9) could not bring its project down: the next lab command does.
+  const reaped = await reapDeadRuns(commands);
+  if (reaped.length > 0) options.notify?.(`removed what killed lab runs left running: ${reaped.join(', ')}`);
+  const user = await runningUserProject(commands, topology);
+  if (user && !options.fresh) return attachProject(topology, user, commands, options);
+  if (user) options.notify?.(`the running project ${user} is left alone (${options.fresh}): this run starts a project of its own beside it`);
+  return startOwnProject(topology, commands, options);
+}
+
+async function startOwnProject(topology: Topology, commands: CommandRunner, options: ComposeOptions): Promise<RunningTopology> {
   const runDir = await newRunDir(topology.name, 'compose');
-  const logFile = createWriteStream(join(runDir, 'logs', 'compose.log'));
-  let logs: { stop(): Promise<void> } | undefined;
+  const runId = randomBytes(6).toString('hex');
+  const project = runProjectName(topology, runId);
+  const labFile = join(runDir, 'lab.override.yml');
+  await writeFile(labFile, runOverride(topology, runId));
+  const files = [topology.file, labFile];
+  const compose = composeCommand(commands, project, files);
 
   // `down` must also run when a signal comes during `up`: the teardown stops the `up` in flight
   // (its whole process group) and waits for it to exit before removing what it had made. Creations
@@ -117,60 +144,111 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   // until the engine lists nothing of the project.
   const starting = new AbortController();
   let up: Promise<unknown> | undefined;
+  let opened: OpenedProject | undefined;
   let downing: Promise<void> | undefined;
   const down = () => {
     downing ??= (async () => {
       starting.abort();
       await up?.catch(() => {});
-      await logs?.stop();
-      await compose(['down', '-v', '--remove-orphans']);
+      await opened?.close();
+      await compose(['down', '-v', '--remove-orphans', '--timeout', '2']);
       for (const deadline = Date.now() + 30_000; (await projectLeftovers(commands, project)).length > 0 && Date.now() < deadline; ) {
         await sleep(250);
-        await compose(['down', '-v', '--remove-orphans']);
+        await compose(['down', '-v', '--remove-orphans', '--timeout', '2']);
       }
-      await new Promise<void>((resolve) => logFile.end(resolve));
       forget();
     })();
     return downing;
   };
   const forget = atTeardown(down);
-
-  const names = topology.services.map((s) => s.name);
-  const nginx = topology.services.find((s) => s.kind === 'nginx')!;
-  const logLines = new LogListeners();
-  let balancerUrl: string;
-  let standInImages: string[];
   try {
-    // A runner that was killed (kill -9) could not bring its project down: the next run does.
-    if ((await projectLeftovers(commands, project)).length > 0) {
-      logFile.write(`removing the containers an earlier run of ${project} left\n`);
-      await compose(['down', '-v', '--remove-orphans']);
-    }
     up = compose(['up', '-d', '--build', '--wait'], starting.signal);
     await up;
-    const published = (await compose(['port', nginx.name, String(nginx.containerPort)])).trim();
-    const hostPort = published.slice(published.lastIndexOf(':') + 1);
-    if (!/^\d+$/.test(hostPort)) throw new Error(`docker compose port ${nginx.name} ${nginx.containerPort} said "${published}"`);
-    balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
-    standInImages = await standIns(commands, (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean));
-    const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
-    let partial = '';
-    logs = commands.follow('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), 'logs', '-f', ...noColor], (chunk) => {
-      logFile.write(chunk);
-      options.terminal?.write(chunk);
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const parsed = parseComposeLogLine(line);
-        if (parsed) logLines.emit(parsed.service, parsed.line);
-      }
-    });
+    opened = await openProject(topology, project, files, runDir, commands, options);
   } catch (err) {
     // Also after a failed or interrupted `up`: whatever did start goes, with its volumes.
     await down().catch(() => {});
     throw err;
   }
+  return { ...opened.running, down };
+}
 
+async function attachProject(topology: Topology, project: string, commands: CommandRunner, options: ComposeOptions): Promise<RunningTopology> {
+  const runDir = await newRunDir(topology.name, 'compose-attached');
+  const opened = await openProject(topology, project, [topology.file], runDir, commands, { ...options, logsSince: 'now' });
+  // Ctrl-C in the middle of the scenario puts the project back too.
+  let forget = () => {};
+  try {
+    const state = await projectState(commands, project);
+    const notUp = topology.services.filter((s) => s.kind !== 'openssl' && state.services.get(s.name) !== 'running').map((s) => `${s.name} is ${state.services.get(s.name) ?? 'missing'}`);
+    if (notUp.length > 0) {
+      throw new ComposeUnavailableError(
+        `the running project ${project} is not all up (${notUp.join(', ')}): start it (docker compose -f ${relative(process.cwd(), topology.file)} up), or run with --fresh for a copy of the lab's own beside it`,
+      );
+    }
+    await Promise.all(topology.services.filter((s) => s.kind !== 'openssl').map((s) => opened.waitReady(s.name)));
+    const attached = await leftAsFound(opened.running, `the running project ${project} (started outside the lab)`, async () => {
+      forget();
+      await opened.close();
+    });
+    forget = atTeardown(() => attached.down());
+    return attached;
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+}
+
+interface OpenedProject {
+  running: RunningTopology;
+  waitReady(name: string): Promise<void>;
+  /** Stops following its logs; leaves the project as it is. */
+  close(): Promise<void>;
+}
+
+function composeCommand(commands: CommandRunner, project: string, files: readonly string[]) {
+  return (args: string[], signal?: AbortSignal) => commands.run('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), ...args], signal ? { signal } : {});
+}
+
+/**
+ * A project that is up, as a RunningTopology: its balancer, its logs followed, faults, probes and
+ * redeploys through docker compose. files grows by the redeploys' override file.
+ */
+async function openProject(
+  topology: Topology,
+  project: string,
+  files: string[],
+  runDir: string,
+  commands: CommandRunner,
+  options: ComposeOptions & { logsSince?: string },
+): Promise<OpenedProject> {
+  const compose = composeCommand(commands, project, files);
+  const names = topology.services.map((s) => s.name);
+  const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  const logLines = new LogListeners();
+  const logFile = createWriteStream(join(runDir, 'logs', 'compose.log'));
+  const published = (await compose(['port', nginx.name, String(nginx.containerPort)])).trim();
+  const hostPort = published.slice(published.lastIndexOf(':') + 1);
+  if (!/^\d+$/.test(hostPort)) throw new Error(`docker compose port ${nginx.name} ${nginx.containerPort} said "${published}"`);
+  const balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
+  const standInImages = await standIns(commands, (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean));
+  const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
+  const since = options.logsSince ? ['--since', new Date().toISOString()] : [];
+  let partial = '';
+  const logs = commands.follow('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), 'logs', '-f', ...since, ...noColor], (chunk) => {
+    logFile.write(chunk);
+    options.terminal?.write(chunk);
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const parsed = parseComposeLogLine(line);
+      if (parsed) logLines.emit(parsed.service, parsed.line);
+    }
+  });
+  const close = async () => {
+    await logs.stop();
+    await new Promise<void>((resolve) => logFile.end(resolve));
+  };
   const probe = async (name: string, path: string): Promise<ProbeAnswer> => {
     const node = appServices(topology).find((s) => s.name === name);
     if (!node) throw new UnknownServiceError(`no app node "${name}" in ${topology.name}`);
@@ -199,13 +277,27 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
   // override file that every later command reads too.
   const overrideFile = join(runDir, 'redeploy.override.yml');
   const redeployed: Record<string, { environment: Record<string, string>; volumes?: string[] }> = {};
-  const redeploy = async (name: string, environment: Record<string, string>, volumes?: string[]) => {
-    redeployed[name] = { ...redeployed[name], environment: { ...redeployed[name]?.environment, ...environment }, ...(volumes ? { volumes } : {}) };
-    await writeFile(overrideFile, `# Written by the lab for this run: what its redeploys changed.\n${stringify({ services: redeployed })}`);
-    if (!files.includes(overrideFile)) files.push(overrideFile);
+  const recreate = async (name: string) => {
+    if (Object.keys(redeployed).length === 0) {
+      files.splice(files.indexOf(overrideFile), 1);
+    } else {
+      await writeFile(overrideFile, `# Written by the lab for this run: what its redeploys changed.\n${stringify({ services: redeployed })}`);
+      if (!files.includes(overrideFile)) files.push(overrideFile);
+    }
     await compose(['up', '-d', '--no-deps', '--force-recreate', name]);
     await waitReady(name);
     await network.reapply(name);
+  };
+  const redeploy = async (name: string, environment: Record<string, string>, volumes?: string[]) => {
+    redeployed[name] = { ...redeployed[name], environment: { ...redeployed[name]?.environment, ...environment }, ...(volumes ? { volumes } : {}) };
+    await recreate(name);
+  };
+  // Back to the topology's own environment: the service leaves the override file (and the file
+  // leaves the command once it is empty), and its container is recreated from what is left.
+  const reset = async (name: string) => {
+    if (!redeployed[name]) return;
+    delete redeployed[name];
+    await recreate(name);
   };
 
   const network = composeNetwork(async () => {
@@ -242,6 +334,7 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
         await compose(['unpause', name]);
       },
       restartWith: (environment) => redeploy(name, environment),
+      reset: () => reset(name),
       status: async () => {
         const entry = (await projectPs()).find((e) => e.Service === name);
         if (entry?.State === 'running') return 'up';
@@ -259,18 +352,8 @@ export async function startComposeTopology(topology: Topology, options: ComposeO
     };
   };
 
-  return { topology, balancerUrl, runDir, standInImages, probe, service, network, logs: logLines, down };
-}
-
-/** The containers, volumes and networks of a compose project that the engine still has. */
-export async function projectLeftovers(commands: CommandRunner, project: string): Promise<string[]> {
-  const label = `label=com.docker.compose.project=${project}`;
-  const lists = await Promise.all([
-    commands.run('docker', ['ps', '-a', '-q', '--filter', label]),
-    commands.run('docker', ['volume', 'ls', '-q', '--filter', label]),
-    commands.run('docker', ['network', 'ls', '-q', '--filter', label]),
-  ]);
-  return lists.flatMap((list) => list.split('\n').filter(Boolean));
+  const running: RunningTopology = { topology, balancerUrl, runDir, standInImages, probe, service, network, logs: logLines, down: close };
+  return { running, waitReady, close };
 }
 
 /** The stand-in images (setup:docker's, and any image built on one) that these containers run. */

@@ -77,6 +77,14 @@ export class ProcessService implements Required<Omit<ServiceControl, 'skewClock'
     await this.start();
   }
 
+  /** Back to its own environment (undoes restartWith, and so a skewed clock): stop, start. */
+  async reset(): Promise<void> {
+    if (Object.keys(this.environment).length === 0) return;
+    this.environment = {};
+    await this.stop();
+    await this.start();
+  }
+
   /** SIGSTOP: the port stays open, connections are accepted by the kernel, nothing answers. */
   async pause(): Promise<void> {
     if (!this.running) return;

@@ -25,6 +25,7 @@ export async function buildCartAcrossRestart(lab: Lab): Promise<void> {
     await laptop.viewCart();
   }
   await lab.fault('restart', 'server_1');
+  await lab.untilBalancerReaches(['server_1', 'server_2']);
   for (const sku of ['coffee', 'tea']) {
     await laptop.add(sku);
     await laptop.viewCart();

@@ -7,9 +7,11 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { composeLacks, projectLeftovers, startComposeTopology } from '../../runner/docker/backend.ts';
+import { runLabel } from '../../runner/docker/projects.ts';
 import { dockerCommands } from '../../runner/docker/commands.ts';
 import { runScenario } from '../../runner/scenario.ts';
-import { projectRoot } from '../../runner/topology.ts';
+import { loadTopology, projectRoot } from '../../runner/topology.ts';
+import { postgresShared } from '../../scenarios/postgres-shared.ts';
 import { nodeStorePartition } from '../../scenarios/node-store-partition.ts';
 import { redisRestart } from '../../scenarios/redis-restart.ts';
 
@@ -26,7 +28,12 @@ function engineProblem(): string | undefined {
 const problem = engineProblem();
 if (problem) console.log(`compose-engine tests skipped: ${problem}`);
 
-const leftovers = (project: string) => projectLeftovers(dockerCommands, project);
+/** The containers, volumes and networks lab runs made that are still there (every run's project is its own). */
+async function labLeftovers(): Promise<string[]> {
+  const projects = await dockerCommands.run('docker', ['ps', '-a', '--filter', `label=${runLabel}`, '--format', '{{.Label "com.docker.compose.project"}}']);
+  const names = [...new Set(projects.split('\n').filter(Boolean))];
+  return (await Promise.all(names.map((name) => projectLeftovers(dockerCommands, name)))).flat();
+}
 
 describe.skipIf(problem !== undefined)('the compose backend on a real engine', () => {
   it('runs redis-restart: the restart loses every anonymous cart, observed through nginx, and down leaves nothing', async () => {
@@ -38,7 +45,7 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     // The fault ends when Redis itself answers again, not at Docker's next health check.
     const restart = result.history.find((op) => op.action === 'restart')!;
     expect(restart.endedMs - restart.startedMs).toBeLessThan(5000);
-    expect(await leftovers('session-lab-redis-2')).toEqual([]);
+    expect(await labLeftovers()).toEqual([]);
   }, 180_000);
 
   it.skipIf(composeLacks()['network-faults'] !== undefined)('cuts server_1 off from Redis inside its container (node-store-partition) and heals it', async () => {
@@ -48,7 +55,7 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     // Only server_1 was cut off: its answers during the partition are the 503s, and nginx still sent it every other request.
     expect(result.metrics.reads503).toBeGreaterThan(0);
     expect(result.metrics.msUntilCutNodeAnsweredAfterHeal).not.toBeNull();
-    expect(await leftovers('session-lab-redis-2')).toEqual([]);
+    expect(await labLeftovers()).toEqual([]);
   }, 180_000);
 
   it('brings the project down when Ctrl-C comes during the start-up', async () => {
@@ -58,7 +65,7 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = once(child, 'exit');
     // Until some of the project exists: `up` is creating it.
-    for (const deadline = Date.now() + 60_000; (await leftovers('session-lab-file-2')).length === 0; ) {
+    for (const deadline = Date.now() + 60_000; (await labLeftovers()).length === 0; ) {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`nothing of the project appeared:\n${output}`);
       await sleep(100);
     }
@@ -66,6 +73,30 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     const [code] = await exited;
     expect(code, output).toBe(130);
     expect(output).not.toContain('is up');
-    expect(await leftovers('session-lab-file-2')).toEqual([]);
+    expect(await labLeftovers()).toEqual([]);
   }, 120_000);
+
+  it('attaches to a project started with docker compose up, runs a scenario with restarts through it, and leaves it running as found', async () => {
+    const topology = loadTopology('postgres-2');
+    const compose = (...args: string[]) => dockerCommands.run('docker', ['compose', '-f', topology.file, ...args]);
+    const containers = async () => (await compose('ps', '-a', '--format', '{{.Service}} {{.ID}} {{.State}}')).split('\n').filter(Boolean).sort();
+    const volumes = async () => (await dockerCommands.run('docker', ['volume', 'ls', '-q', '--filter', 'label=com.docker.compose.project=session-lab-postgres-2'])).split('\n').filter(Boolean).sort();
+    await compose('up', '-d', '--wait');
+    try {
+      const before = await containers();
+      const volumesBefore = await volumes();
+      const result = await runScenario(postgresShared, { start: (t) => startComposeTopology(t) });
+      expect(result.error).toBeUndefined();
+      expect(result.attached).toBe('the running project session-lab-postgres-2 (started outside the lab)');
+      expect(result.observed).toBe('cart-kept');
+      // server_1 was restarted in place: the same containers, all running, the same volumes.
+      expect(await containers()).toEqual(before);
+      expect(before.every((line) => line.endsWith(' running'))).toBe(true);
+      expect(await volumes()).toEqual(volumesBefore);
+      // Its own logs show the scenario's requests (nginx logs the lab device's name).
+      expect(await compose('logs', 'nginx')).toContain('device="laptop"');
+    } finally {
+      await compose('down', '-v');
+    }
+  }, 240_000);
 });
