@@ -1,19 +1,27 @@
-// A topology the lab attached to, started by someone else: faults act on it as on the lab's own,
-// and at the end the lab puts back what they changed (partitions healed, redeployed or skewed
-// nodes back to their own environment, services it stopped, killed or paused running again) and
-// leaves it running. Whatever ran before the lab touched it runs afterwards; what was already down
-// stays down.
+// A topology a scenario must leave as it found it: one someone else started (the lab attached to
+// it), or the lab's own, shared with the next scenario of the same topology. Faults act on it as
+// on any other, and at the end what they changed is put back (partitions healed, redeployed or
+// skewed nodes back to their own environment, services stopped, killed or paused running again,
+// and the balancer sending to every node again) and the topology left running. Whatever ran
+// before runs afterwards; what was already down stays down.
 import type { RunningTopology, ServiceControl, ServiceStatus } from './backend.ts';
+import { untilBalancerReaches } from './balancer-reach.ts';
+import { appServices } from './topology.ts';
 
 export class RestoreError extends Error {
   override name = 'RestoreError';
 }
 
-/**
- * Wraps an attached topology: down() restores instead of removing, then calls detach (stops
- * following its logs). description names it for the terminal ("the running project …").
- */
-export async function leftAsFound(running: RunningTopology, description: string, detach: () => Promise<void>): Promise<RunningTopology> {
+export interface AsFoundOptions {
+  /** Set for a topology someone else started: names it ("the running project …"); RunningTopology.attached. */
+  attached?: string;
+  /** Called once it is put back (stops following its logs); nothing by default. */
+  detach?: () => Promise<void>;
+}
+
+/** Wraps a topology so that down() puts back what faults changed instead of removing it. */
+export async function leftAsFound(running: RunningTopology, options: AsFoundOptions = {}): Promise<RunningTopology> {
+  const description = options.attached ?? `the topology ${running.topology.name}`;
   const names = running.topology.services.map((s) => s.name);
   const found = new Map<string, ServiceStatus>();
   for (const name of names) found.set(name, (await running.service(name).status?.()) ?? 'up');
@@ -72,6 +80,14 @@ export async function leftAsFound(running: RunningTopology, description: string,
         if (found.get(name) === 'paused') await control.pause?.();
       });
     }
+    // A node started again is in rotation only once nginx tries it again: found as it was means
+    // every node answering through the balancer, not only to its own probe.
+    if (touched.size > 0 && failures.length === 0) {
+      const nodes = appServices(running.topology).map((s) => s.name).filter((name) => found.get(name) === 'up');
+      const { reached } = await untilBalancerReaches(running.balancerUrl, nodes, 'lab');
+      const missing = nodes.filter((node) => !reached.has(node));
+      if (missing.length > 0) failures.push(`the balancer never sent a request to ${missing.join(', ')}`);
+    }
     if (failures.length > 0) throw new RestoreError(`${description}: could not put back what the scenario changed (${failures.join('; ')})`);
   };
 
@@ -79,7 +95,7 @@ export async function leftAsFound(running: RunningTopology, description: string,
   return {
     ...running,
     ...(network ? { network } : {}),
-    attached: description,
+    ...(options.attached ? { attached: options.attached } : {}),
     service,
     probe: (name, path) => running.probe(name, path),
     down: () =>
@@ -87,7 +103,7 @@ export async function leftAsFound(running: RunningTopology, description: string,
         try {
           await restore();
         } finally {
-          await detach();
+          await options.detach?.();
         }
       })()),
   };

@@ -50,3 +50,13 @@ export function findBinary(name: string): string {
     `${name} not found: install it with \`npm run setup\` (on Debian/Ubuntu it runs \`apt-get install -y ${pkg}\`)`,
   );
 }
+
+/** Whether a binary is there at all (for what is only done where it is). */
+export function hasBinary(name: string): boolean {
+  try {
+    findBinary(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

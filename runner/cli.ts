@@ -4,18 +4,20 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MissingCapabilities, RunningTopology } from './backend.ts';
-import { findBinary, MissingBinaryError } from './binaries.ts';
+import { findBinary, hasBinary, MissingBinaryError } from './binaries.ts';
 import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
 import { dockerCommands } from './docker/commands.ts';
-import { runningUserProject } from './docker/projects.ts';
+import { reapDeadRuns, runningUserProject } from './docker/projects.ts';
 import { localLacks, startLocalTopology } from './local/backend.ts';
 import { useColor } from './logs.ts';
 import { stopAllManaged } from './processes.ts';
+import { reapDeadRunners } from './runner-record.ts';
 import { formatFirstBad, formatRepeatTable, formatTable, opPrinter, standInImagesOf, standInNotice } from './report.ts';
 import { keepsHistory, repeatWord, summarizeRepeats } from './repeat.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
+import { leftAsFound } from './as-found.ts';
 import { runScenario, startWish, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
@@ -24,7 +26,8 @@ const usage = `session-lab: what happens to web sessions when one server becomes
 Usage: npm run lab -- <command> [options]
 
 Commands:
-  list                              the scenarios and the topologies
+  list [--markdown]                 the scenarios and the topologies (--markdown: the scenario
+                                    table the README shows)
   run <scenario…|all> [options]     run scenarios, print what each device saw and a verdict table
   up <topology> [options]           run a topology and keep it up; prints the balancer URL
   k8s <topology> [options]          print the topology as Kubernetes manifests (kubectl apply -f -)
@@ -89,6 +92,12 @@ function chooseBackend(backend: string, streamLogs: boolean): Backend {
   };
 }
 
+/** The scenarios with those of one topology together, each group where its first one stood. */
+export function groupedByTopology(scenarios: readonly Scenario[]): Scenario[] {
+  const topologies = [...new Set(scenarios.map((s) => s.topology))];
+  return topologies.flatMap((topology) => scenarios.filter((s) => s.topology === topology));
+}
+
 function pickScenarios(scenarios: readonly Scenario[], names: string[]): Scenario[] {
   if (names.length === 0) throw new UsageError('run needs scenario names or "all"; see `npm run lab -- list`');
   if (names.includes('all')) return [...scenarios];
@@ -117,28 +126,47 @@ function onSignals(getRunning: () => (RunningTopology | Promise<RunningTopology>
 }
 
 /**
- * Starts each scenario's topology, and, once it is up, the next scenario's in the background: a
- * run of many scenarios then rarely waits for a start-up. Every start has ports, a run directory
- * and (under compose) a project of its own; only a topology the next scenario would attach to
- * (someone else's, already running) is not taken ahead, so that it is found as the scenario
- * before left it.
+ * Starts each scenario's topology. Locally, once one is up, the next scenario's starts in the
+ * background: a run of many scenarios then rarely waits for a start-up. Under compose a start is
+ * heavier (containers, PostgreSQL's initdb) and, beside a scenario's timed faults on a small
+ * machine, makes them miss; there consecutive scenarios of the same topology share one start
+ * instead, each leaving it as it found it (see as-found.ts), unless one of them needs a fresh one
+ * or is a repeat (--repeat means a fresh topology per run). A topology someone else started is
+ * never taken ahead or shared: each scenario attaches to it.
  */
 class TopologyStarter {
   private early: { index: number; running: Promise<RunningTopology> } | undefined;
+  private shared: RunningTopology | undefined;
 
   constructor(
     private readonly backend: Backend,
     private readonly chosen: readonly Scenario[],
     private readonly lacks: MissingCapabilities,
     private readonly freshAsked: boolean,
+    private readonly mode: 'ahead' | 'share',
   ) {}
 
-  /** The topology started ahead and not yet taken (to tear down on Ctrl-C). */
-  get pending(): Promise<RunningTopology> | undefined {
-    return this.early?.running;
+  /** What is up and not held by a running scenario (to tear down on Ctrl-C and at the end). */
+  get held(): (RunningTopology | Promise<RunningTopology> | undefined)[] {
+    return [this.early?.running, this.shared];
+  }
+
+  /** Brings down what is still held once the run is over. */
+  async close(): Promise<void> {
+    await Promise.all(this.held.map(async (running) => (await running)?.down().catch(() => {})));
+    this.early = undefined;
+    this.shared = undefined;
+  }
+
+  private runs(scenario: Scenario | undefined): scenario is Scenario {
+    return scenario !== undefined && !scenario.needs?.some((need) => this.lacks[need] !== undefined);
   }
 
   for(index: number): StartTopology {
+    return this.mode === 'ahead' ? this.startingAhead(index) : this.sharing(index);
+  }
+
+  private startingAhead(index: number): StartTopology {
     return async (topology, needs, wish) => {
       const early = this.early?.index === index ? this.early.running : undefined;
       // One started for a scenario that then did not run (it was skipped) is not left running.
@@ -146,8 +174,7 @@ class TopologyStarter {
       this.early = undefined;
       const running = await (early ?? this.backend.start(topology, needs, wish));
       const next = this.chosen[index + 1];
-      const nextRuns = next && !next.needs?.some((need) => this.lacks[need] !== undefined);
-      if (next && nextRuns) {
+      if (this.runs(next)) {
         const nextWish = startWish(next, this.freshAsked);
         const nextTopology = loadTopology(next.topology);
         if (nextWish.fresh || !(await this.backend.wouldAttach(nextTopology))) {
@@ -160,9 +187,42 @@ class TopologyStarter {
       return running;
     };
   }
+
+  private sharing(index: number): StartTopology {
+    return async (topology, needs, wish) => {
+      const scenario = this.chosen[index]!;
+      const reusable = this.shared?.topology.name === topology.name && !wish?.fresh ? this.shared : undefined;
+      if (this.shared && !reusable) await this.shared.down().catch(() => {});
+      this.shared = undefined;
+      const running = reusable ?? (await this.backend.start(topology, needs, wish));
+      const next = this.chosen[index + 1];
+      const shareWithNext =
+        !running.attached && this.runs(next) && next.name !== scenario.name && next.topology === scenario.topology && !wish?.fresh && !startWish(next, this.freshAsked).fresh;
+      if (!shareWithNext) return running;
+      this.shared = running;
+      return leftAsFound(running);
+    };
+  }
 }
 
-function list(scenarios: readonly Scenario[]): void {
+/**
+ * The catalogue as a Markdown table (`list --markdown`): the README shows it, and a test fails
+ * when the committed table differs from what the catalogue says.
+ */
+export function catalogueMarkdown(scenarios: readonly Scenario[]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const rows = scenarios.map((s) => {
+    const needs = s.needs?.length ? ` (needs ${s.needs.join(', ')})` : '';
+    return `| [${s.name}](docs/scenarios.md#${s.name}) | ${s.topology} | ${s.expected} | ${cell(s.summary)}${needs} |`;
+  });
+  return ['| scenario | topology | expects | what it shows |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function list(scenarios: readonly Scenario[], markdown: boolean): void {
+  if (markdown) {
+    console.log(catalogueMarkdown(scenarios));
+    return;
+  }
   const width = Math.max(...scenarios.map((s) => s.name.length));
   console.log('Scenarios (npm run lab -- run <name>):');
   for (const s of scenarios) {
@@ -214,16 +274,34 @@ interface RunArgs {
   fresh: boolean;
 }
 
+/**
+ * What runners killed with -9 left: their local processes the kernel did not end (the second line
+ * behind it), and their compose projects, which cannot die with them. Said in one line each.
+ */
+async function reapKilledRuns(): Promise<void> {
+  const ended = reapDeadRunners();
+  if (ended.length > 0) console.log(`ended ${ended.length} processes that killed lab runs left running (${[...new Set(ended)].join(', ')})`);
+  if (!hasBinary('docker')) return;
+  // No engine answering is not this command's problem unless it runs under compose (checked there).
+  const projects = await reapDeadRuns(dockerCommands).catch(() => []);
+  if (projects.length > 0) console.log(`removed the compose projects that killed lab runs left (${projects.join(', ')}), with their volumes and networks`);
+}
+
 async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat, fresh }: RunArgs): Promise<number> {
+  await reapKilledRuns();
   // Each scenario's runs one after the other, so that a topology started ahead is the same one.
-  const chosen = pickScenarios(scenarios, names).flatMap((scenario) => Array<Scenario>(repeat).fill(scenario));
+  // Under compose `all` runs the scenarios of one topology one after the other, so that they can
+  // share its start (see TopologyStarter).
+  const picked = pickScenarios(scenarios, names);
+  const ordered = backend === 'compose' && names.includes('all') ? groupedByTopology(picked) : picked;
+  const chosen = ordered.flatMap((scenario) => Array<Scenario>(repeat).fill(scenario));
   const chosenBackend = chooseBackend(backend, streamLogs);
   if (backend === 'compose') await checkCompose();
   const lacks = backend === 'compose' ? composeLacks() : localLacks();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
-  const starter = new TopologyStarter(chosenBackend, chosen, lacks, fresh);
-  onSignals(() => [running, starter.pending]);
+  const starter = new TopologyStarter(chosenBackend, chosen, lacks, fresh, backend === 'compose' ? 'share' : 'ahead');
+  onSignals(() => [running, ...starter.held]);
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
   for (const [index, scenario] of chosen.entries()) {
@@ -253,6 +331,7 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
     if (result.firstBad) console.log(`  ${result.passed ? '·' : '✗'} first bad operation ${formatFirstBad(result.firstBad)}`);
     results.push(result);
   }
+  await starter.close();
   const summaries = summarizeRepeats(results);
   console.log(`\n${repeat > 1 ? formatRepeatTable(summaries, color) : formatTable(results, color)}`);
   const held = summaries.filter((s) => repeatWord(s) === 'PASS').length;
@@ -284,6 +363,7 @@ export type StartConsole = (running: RunningTopology) => Promise<{ url: string; 
 async function up(name: string | undefined, backend: string, fresh: boolean, startConsole?: StartConsole): Promise<number> {
   if (!name) throw new UsageError(`up needs a topology: ${listTopologies().join(', ')}`);
   const topology = loadTopology(name);
+  await reapKilledRuns();
   const { start } = chooseBackend(backend, true);
   if (backend === 'compose') await checkCompose();
   // A signal during start-up finds no topology yet; stopAllManaged then stops what has started.
@@ -314,6 +394,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       html: { type: 'string' },
       logs: { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
       repeat: { type: 'string' },
       image: { type: 'string', default: 'session-lab:dev' },
       namespace: { type: 'string' },
@@ -327,7 +408,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
   }
   switch (command) {
     case 'list':
-      list(scenarios);
+      list(scenarios, values.markdown);
       return 0;
     case 'run':
       return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat), fresh: values.fresh });

@@ -6,6 +6,7 @@ import type { RunningTopology } from './backend.ts';
 import { faults, type FaultName } from './faults/index.ts';
 import { missingCapability } from './faults/missing-capability.ts';
 import { enginePrincipals, type History, type Op, type OpInput, type OpType } from './history.ts';
+import { untilBalancerReaches } from './balancer-reach.ts';
 import { Device, type Answer, type DeviceOptions } from './http-client.ts';
 
 /** The faults whose target is one service (recorded as args.service); the others record args.target. */
@@ -155,27 +156,13 @@ export class Lab {
   }
 
   /**
-   * Waits until the balancer sends requests to each of these nodes again: a restarted or
-   * recreated node is back in rotation only once nginx has re-resolved its address and its
-   * fail_timeout has passed, which on a busy machine (or under Docker, where a container's address
-   * can change) comes later than the node's own readiness. Cookie-less GETs of path through the
-   * balancer, every 100 ms for at most maxMs; recorded as one op of the lab, ok when every node
-   * answered, fail (and the scenario goes on, for its checker to judge) when one never did.
+   * Waits until the balancer sends requests to each of these nodes again (see balancer-reach.ts),
+   * for at most maxMs; recorded as one op of the lab, ok when every node answered, fail (and the
+   * scenario goes on, for its checker to judge) when one never did.
    */
   async untilBalancerReaches(nodes: readonly string[], path = '/healthz', maxMs = 15_000): Promise<Op> {
     const startedMs = this.history.now();
-    const reached = new Set<string>();
-    const client = new Device(enginePrincipals.lab, this.running.balancerUrl, { timeoutMs: 2000 });
-    let requests = 0;
-    try {
-      for (const deadline = Date.now() + maxMs; nodes.some((node) => !reached.has(node)) && Date.now() < deadline; requests++) {
-        if (requests > 0) await sleep(100);
-        const answer = await client.get(path).catch(() => undefined);
-        if (answer?.servedBy && answer.status < 500) reached.add(answer.servedBy);
-      }
-    } finally {
-      await client.close();
-    }
+    const { reached, requests } = await untilBalancerReaches(this.running.balancerUrl, nodes, enginePrincipals.lab, path, maxMs);
     const missing = nodes.filter((node) => !reached.has(node));
     const request = `until the balancer reaches ${nodes.join(', ')}`;
     return this.history.record({

@@ -1,9 +1,13 @@
 // Child processes that must never outlive their owner. Each runs in its own process group, so
 // a stop reaches whatever it started too (npm → node, postgres → its backends); whatever is
-// still alive when this process exits is killed on the way out.
+// still alive when this process exits is killed on the way out. And when this process cannot
+// act at all (kill -9, the OOM killer), the kernel ends them: see guardedCommand. Each runner
+// also records what it started (runner-record.ts), so that the next lab command can end what a
+// runner's death still left.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { findBinary } from './binaries.ts';
+import { findBinary, hasBinary } from './binaries.ts';
+import { forgetProcess, recordProcess } from './runner-record.ts';
 
 export interface ManagedProcess {
   readonly name: string;
@@ -66,22 +70,47 @@ export interface ManagedOptions extends SpawnOptions {
   netns?: string;
 }
 
-/** The command line that runs command inside netns as uid:gid (nsenter drops root after entering). */
-function enteredCommand(netns: string, command: string, args: readonly string[], uid?: number, gid?: number): [string, string[]] {
-  const ids = [...(gid !== undefined ? [`--setgid=${gid}`] : []), ...(uid !== undefined ? [`--setuid=${uid}`] : [])];
-  return [findBinary('nsenter'), [`--net=${netns}`, ...ids, '--', command, ...args]];
+/** Whether this runner can give each process a PID namespace of its own (root, with unshare). */
+let pidNamespaces: boolean | undefined;
+function canUnsharePid(): boolean {
+  if (pidNamespaces === undefined) {
+    pidNamespaces = process.getuid?.() === 0 && hasBinary('unshare');
+  }
+  return pidNamespaces;
+}
+
+/**
+ * The command line that runs command so that it dies with this runner, even by kill -9: setpriv
+ * asks the kernel to SIGKILL it when its parent dies (PR_SET_PDEATHSIG). A signal to a process
+ * does not reach what it forked (nginx's workers outlive their master), so as root each command
+ * runs as the first process of a PID namespace of its own, under unshare: when the runner dies,
+ * unshare dies, its child dies, and the kernel kills everything else in the namespace. unshare
+ * waits for its child, so a stop signal sent to the group still stops the service gracefully.
+ * netns and uid/gid are entered inside (nsenter, setpriv), and the death signal set again after
+ * the change of user, which clears it.
+ */
+function guardedCommand(command: string, args: readonly string[], netns?: string, uid?: number, gid?: number): [string, string[]] {
+  const setpriv = findBinary('setpriv');
+  const deathSignal = ['--pdeathsig', 'KILL'];
+  const entered = netns ? [findBinary('nsenter'), `--net=${netns}`, '--'] : [];
+  if (!canUnsharePid()) return [setpriv, [...deathSignal, '--', ...entered, command, ...args]];
+  const user = uid !== undefined ? [`--reuid=${uid}`, `--regid=${gid ?? uid}`, '--clear-groups'] : [];
+  const unshare = [findBinary('unshare'), '--pid', '--fork', '--kill-child=KILL', '--'];
+  return [setpriv, [...deathSignal, '--', ...unshare, ...entered, setpriv, ...user, ...deathSignal, '--', command, ...args]];
 }
 
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
   const { stopSignal = 'SIGTERM', output, netns, ...spawnOptions } = options;
   const stdio = spawnOptions.stdio ?? ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'];
-  let [file, argv] = [command, args];
-  if (netns) {
-    [file, argv] = enteredCommand(netns, command, args, spawnOptions.uid, spawnOptions.gid);
+  // As root, the user changes inside the guard (after unshare, which needs root); otherwise spawn
+  // changes it, as before (a runner that is not root cannot change it anyway).
+  const [file, argv] = guardedCommand(command, args, netns, canUnsharePid() ? spawnOptions.uid : undefined, spawnOptions.gid);
+  if (canUnsharePid()) {
     delete spawnOptions.uid;
     delete spawnOptions.gid;
   }
   const child = spawn(file, argv, { ...spawnOptions, stdio, detached: true });
+  if (child.pid !== undefined) recordProcess(name, child.pid);
   if (output) {
     child.stdout?.on('data', output);
     child.stderr?.on('data', output);
@@ -91,6 +120,7 @@ export function spawnManaged(name: string, command: string, args: readonly strin
     child.once('exit', (code) => {
       running = false;
       live.delete(managed);
+      if (child.pid !== undefined) forgetProcess(child.pid);
       // The group may hold children of the child; they go with it.
       killGroup(child.pid, 'SIGKILL');
       resolve(code);

@@ -18,14 +18,14 @@ import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
 import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
-import { projectLeftovers, projectState, reapDeadRuns, runningUserProject, runOverride, runProjectName } from './projects.ts';
+import { projectLeftovers, projectState, runningUserProject, runOverride, runProjectName } from './projects.ts';
 
 export { projectLeftovers } from './projects.ts';
 
 export interface ComposeOptions {
   /** Why the run needs a project of its own even when the user's project for the topology is running. */
   fresh?: string;
-  /** Told what the backend did beside the run (a killed run's project removed). */
+  /** Told what the backend did beside the run (the user's project left alone, and why). */
   notify?: Notify;
   /** Runs the docker commands; a fake in tests. */
   commands?: CommandRunner;
@@ -107,7 +107,7 @@ export async function checkCompose(commands: CommandRunner = dockerCommands): Pr
   }
 }
 
-/** Says what the compose backend did beside the run itself (a dead run's project removed). */
+/** Says what the compose backend did beside the run itself. */
 export type Notify = (line: string) => void;
 
 /**
@@ -120,9 +120,6 @@ export type Notify = (line: string) => void;
 export async function startComposeTopology(topology: Topology, options: ComposeOptions = {}): Promise<RunningTopology> {
   const commands = options.commands ?? dockerCommands;
   await checkCompose(commands);
-  // A runner that was killed (kill -9) could not bring its project down: the next lab command does.
-  const reaped = await reapDeadRuns(commands);
-  if (reaped.length > 0) options.notify?.(`removed what killed lab runs left running: ${reaped.join(', ')}`);
   const user = await runningUserProject(commands, topology);
   if (user && !options.fresh) return attachProject(topology, user, commands, options);
   if (user) options.notify?.(`the running project ${user} is left alone (${options.fresh}): this run starts a project of its own beside it`);
@@ -187,9 +184,12 @@ async function attachProject(topology: Topology, project: string, commands: Comm
       );
     }
     await Promise.all(topology.services.filter((s) => s.kind !== 'openssl').map((s) => opened.waitReady(s.name)));
-    const attached = await leftAsFound(opened.running, `the running project ${project} (started outside the lab)`, async () => {
-      forget();
-      await opened.close();
+    const attached = await leftAsFound(opened.running, {
+      attached: `the running project ${project} (started outside the lab)`,
+      detach: async () => {
+        forget();
+        await opened.close();
+      },
     });
     forget = atTeardown(() => attached.down());
     return attached;

@@ -2,12 +2,15 @@
 // faults, probes, redeploys, and teardown after success, failure and a signal during start-up.
 // test/runner/compose-engine.test.ts runs a scenario against a real engine where one answers.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parsePs, probeScript, startComposeTopology } from '../../runner/docker/backend.ts';
 import { inspectFormat, parseInspect } from '../../runner/docker/network.ts';
 import type { CommandRunner, RunOptions } from '../../runner/docker/commands.ts';
 import { stopAllManaged } from '../../runner/processes.ts';
 import { runScenario, type Scenario } from '../../runner/scenario.ts';
+import { reapDeadRuns } from '../../runner/docker/projects.ts';
 import { processStartTicks } from '../../runner/run-owner.ts';
 import { loadTopology } from '../../runner/topology.ts';
 
@@ -20,6 +23,8 @@ class FakeDocker implements CommandRunner {
   projectPs = '';
   /** What `docker ps -a --filter … --format …` answers: the engine's containers, as its format prints them. */
   containers: Record<string, string> = {};
+  /** Where `docker compose port nginx 80` says the balancer is published. */
+  balancerPort = 8080;
 
   constructor(
     private readonly failOn?: string,
@@ -46,7 +51,7 @@ class FakeDocker implements CommandRunner {
       await new Promise((resolve) => options.signal?.addEventListener('abort', resolve));
       throw new Error('up: stopped by SIGTERM');
     }
-    if (short.includes('port')) return '0.0.0.0:8080\n';
+    if (short.includes('port')) return `0.0.0.0:${this.balancerPort}\n`;
     if (command === 'docker' && short[0] === 'ps' && short.includes('--format')) {
       const filter = short[short.indexOf('--filter') + 1]!;
       return Object.entries(this.containers).find(([label]) => filter.includes(label))?.[1] ?? '';
@@ -92,11 +97,10 @@ const leftoverChecks = (project: string) => [
   `docker volume ls -q --filter label=com.docker.compose.project=${project}`,
   `docker network ls -q --filter label=com.docker.compose.project=${project}`,
 ];
-/** What every start asks first: compose there, a daemon, runs left by killed runners, the user's project. */
+/** What every start asks first: compose there, a daemon, the user's project for the topology. */
 const before = (topology: string) => [
   'docker compose version',
   'docker info --format {{.ServerVersion}}',
-  `docker ps -a --filter ${runnerLabel} --format {{.Label "com.docker.compose.project"}} {{.Label "org.session-lab.runner"}}`,
   `docker ps -a --filter label=com.docker.compose.project=session-lab-${topology} --format {{.Label "com.docker.compose.service"}} {{.State}} {{.Label "org.session-lab.run"}}`,
 ];
 
@@ -139,6 +143,12 @@ describe('the compose backend (fake command runner)', () => {
 
   it('attaches to the running project someone started: no up, no down, and what the faults changed is put back', async () => {
     const docker = new FakeDocker();
+    // The project's balancer, as the restore asks it: it answers from each node in turn.
+    let turn = 0;
+    const balancer = createServer((_req, res) => res.writeHead(200, { 'x-served-by': `server_${(turn++ % 2) + 1}` }).end('{}'));
+    await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void balancer.close());
+    docker.balancerPort = (balancer.address() as AddressInfo).port;
     const services = ['server_1', 'server_2', 'nginx', 'redis', 'postgres'];
     docker.containers[userProject] = services.map((name) => `${name} running `).join('\n');
     docker.projectPs = services.map((name) => JSON.stringify({ Service: name, State: 'running' })).join('\n');
@@ -237,16 +247,13 @@ describe('the compose backend (fake command runner)', () => {
     expect(docker.calls.slice(-5, -3)).toEqual([`docker ${ownFile2} up -d --build --wait`, `docker ${ownFile2} down -v --remove-orphans --timeout 2`]);
   });
 
-  it('removes the projects whose runner is gone, whatever their topology, by their labels, and says which', async () => {
+  it('removes the projects whose runner is gone, whatever their topology, by their labels alone, and never a live runner\'s', async () => {
     const docker = new FakeDocker();
     // This process is alive; pid 2^22+1 is above Linux's pid_max, so no process has it.
     docker.containers[runnerLabel] = [`session-lab-redis-2-lab-dead 4194305:77`, `session-lab-file-2-lab-live ${process.pid}:${processStartTicks(process.pid)}`, 'someone-else 12:not-an-owner'].join('\n');
     docker.leftover = 'c1\n';
-    const said: string[] = [];
-    const running = await startComposeTopology(loadTopology('file-2'), { commands: docker, notify: (line) => said.push(line) });
-    await running.down();
-    expect(said).toEqual(['removed what killed lab runs left running: session-lab-redis-2-lab-dead']);
-    expect(docker.calls.slice(3, 5)).toEqual(['docker ps -a -q --filter label=com.docker.compose.project=session-lab-redis-2-lab-dead', 'docker rm -f -v c1']);
+    expect(await reapDeadRuns(docker)).toEqual(['session-lab-redis-2-lab-dead']);
+    expect(docker.calls.slice(1, 3)).toEqual(['docker ps -a -q --filter label=com.docker.compose.project=session-lab-redis-2-lab-dead', 'docker rm -f -v c1']);
     expect(docker.calls.join('\n')).not.toContain('lab-live');
   });
 

@@ -17,7 +17,8 @@ import { namespacesClaimedBy, survivors } from '../support/survivors.ts';
 const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
 
 function startCli(...args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
+  // A process group of its own, as a terminal gives a command: kill -9 of that group is a closed terminal.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' }, detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,7 +38,7 @@ const clis: ChildProcess[] = [];
 // A test that failed midway still lets the CLI tear its topology down.
 afterEach(async () => {
   for (const child of clis.splice(0)) {
-    if (child.exitCode !== null) continue;
+    if (child.exitCode !== null || child.signalCode !== null) continue;
     child.kill('SIGTERM');
     await once(child, 'exit');
   }
@@ -136,4 +137,30 @@ describe('teardown', () => {
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0]);
     expect(namespaces.filter((name) => name === `sl-${subnet}` || name?.startsWith(`sl-${subnet}-`))).toEqual([]);
   });
+
+  /** Polls until no process works inside runDir, for at most ms; returns what is still there then. */
+  async function survivorsAfter(runDir: string, ms: number): Promise<string[]> {
+    const deadline = Date.now() + ms;
+    while (survivors(runDir).length > 0 && Date.now() < deadline) await sleep(50);
+    return survivors(runDir);
+  }
+
+  it('after kill -9 of `lab up`, no process of its run is left within 3 s (Redis, Sentinels, PostgreSQL, nodes, nginx and its workers)', async () => {
+    const cli = startCli('up', 'redis-ha-2');
+    await cli.printed('Ctrl-C stops everything', 60_000);
+    const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
+    // redis, its replica, three Sentinels, PostgreSQL (and its backends), two nodes, nginx's master and worker
+    expect(survivors(runDir).length).toBeGreaterThanOrEqual(10);
+    process.kill(-cli.child.pid!, 'SIGKILL');
+    expect(await survivorsAfter(runDir, 3000)).toEqual([]);
+  }, 90_000);
+
+  it('after kill -9 of `lab run` in the middle of a scenario, no process of its run is left within 3 s', async () => {
+    const cli = startCli('run', 'kill-under-load-postgres');
+    await cli.printed('nemesis', 60_000);
+    const runDir = join(projectRoot, /Logs and data: (\S+)/.exec(cli.output())![1]!);
+    expect(survivors(runDir).length).toBeGreaterThan(0);
+    process.kill(-cli.child.pid!, 'SIGKILL');
+    expect(await survivorsAfter(runDir, 3000)).toEqual([]);
+  }, 90_000);
 });
