@@ -126,13 +126,14 @@ function onSignals(getRunning: () => (RunningTopology | Promise<RunningTopology>
 }
 
 /**
- * Starts each scenario's topology. Locally, once one is up, the next scenario's starts in the
- * background: a run of many scenarios then rarely waits for a start-up. Under compose a start is
- * heavier (containers, PostgreSQL's initdb) and, beside a scenario's timed faults on a small
- * machine, makes them miss; there consecutive scenarios of the same topology share one start
- * instead, each leaving it as it found it (see as-found.ts), unless one of them needs a fresh one
- * or is a repeat (--repeat means a fresh topology per run). A topology someone else started is
- * never taken ahead or shared: each scenario attaches to it.
+ * Starts each scenario's topology, and, once it is up, the next one a scenario will need in the
+ * background: a run of many scenarios then rarely waits for a start-up. Under compose, where a
+ * start is heavier (containers, PostgreSQL's initdb), the one started ahead gets the lowest CPU
+ * weight until its scenario takes it, so that it does not slow the timed faults of the one
+ * running; and consecutive scenarios of one topology share one start, each leaving it as it
+ * found it (see as-found.ts), unless one of them needs a fresh one or is a repeat (--repeat means
+ * a fresh topology per run). A topology someone else started is never taken ahead or shared:
+ * each scenario attaches to it.
  */
 class TopologyStarter {
   private early: { index: number; running: Promise<RunningTopology> } | undefined;
@@ -143,7 +144,7 @@ class TopologyStarter {
     private readonly chosen: readonly Scenario[],
     private readonly lacks: MissingCapabilities,
     private readonly freshAsked: boolean,
-    private readonly mode: 'ahead' | 'share',
+    private readonly share: boolean,
   ) {}
 
   /** What is up and not held by a running scenario (to tear down on Ctrl-C and at the end). */
@@ -162,43 +163,38 @@ class TopologyStarter {
     return scenario !== undefined && !scenario.needs?.some((need) => this.lacks[need] !== undefined);
   }
 
+  /** Whether b can run on the topology a leaves behind (compose only: see the class). */
+  private shares(a: Scenario, b: Scenario | undefined): boolean {
+    return this.share && this.runs(b) && b.name !== a.name && b.topology === a.topology && !startWish(a, this.freshAsked).fresh && !startWish(b, this.freshAsked).fresh;
+  }
+
   for(index: number): StartTopology {
-    return this.mode === 'ahead' ? this.startingAhead(index) : this.sharing(index);
-  }
-
-  private startingAhead(index: number): StartTopology {
-    return async (topology, needs, wish) => {
-      const early = this.early?.index === index ? this.early.running : undefined;
-      // One started for a scenario that then did not run (it was skipped) is not left running.
-      if (this.early && !early) void this.early.running.then((r) => r.down()).catch(() => {});
-      this.early = undefined;
-      const running = await (early ?? this.backend.start(topology, needs, wish));
-      const next = this.chosen[index + 1];
-      if (this.runs(next)) {
-        const nextWish = startWish(next, this.freshAsked);
-        const nextTopology = loadTopology(next.topology);
-        if (nextWish.fresh || !(await this.backend.wouldAttach(nextTopology))) {
-          const started = this.backend.start(nextTopology, next.needs, nextWish);
-          // Its failure is reported by its own scenario, when that one takes it.
-          started.catch(() => {});
-          this.early = { index: index + 1, running: started };
-        }
-      }
-      return running;
-    };
-  }
-
-  private sharing(index: number): StartTopology {
     return async (topology, needs, wish) => {
       const scenario = this.chosen[index]!;
       const reusable = this.shared?.topology.name === topology.name && !wish?.fresh ? this.shared : undefined;
       if (this.shared && !reusable) await this.shared.down().catch(() => {});
       this.shared = undefined;
-      const running = reusable ?? (await this.backend.start(topology, needs, wish));
-      const next = this.chosen[index + 1];
-      const shareWithNext =
-        !running.attached && this.runs(next) && next.name !== scenario.name && next.topology === scenario.topology && !wish?.fresh && !startWish(next, this.freshAsked).fresh;
-      if (!shareWithNext) return running;
+      const early = this.early?.index === index ? this.early.running : undefined;
+      // One started for a scenario that then did not run (it was skipped) is not left running.
+      if (this.early && this.early.index <= index && !early) void this.early.running.then((r) => r.down()).catch(() => {});
+      if (this.early && this.early.index <= index) this.early = undefined;
+      const running = reusable ?? (await (early ?? this.backend.start(topology, needs, wish)));
+      if (early) await running.foreground?.();
+      // The next scenario that will not run on this one's topology: started now, in the background.
+      let next = index + 1;
+      for (let at = index; this.shares(this.chosen[at]!, this.chosen[at + 1]) && !running.attached; at++) next = at + 2;
+      const ahead = this.chosen[next];
+      if (!this.early && this.runs(ahead)) {
+        const aheadWish = { ...startWish(ahead, this.freshAsked), background: true };
+        const aheadTopology = loadTopology(ahead.topology);
+        if (aheadWish.fresh || !(await this.backend.wouldAttach(aheadTopology))) {
+          const started = this.backend.start(aheadTopology, ahead.needs, aheadWish);
+          // Its failure is reported by its own scenario, when that one takes it.
+          started.catch(() => {});
+          this.early = { index: next, running: started };
+        }
+      }
+      if (running.attached || !this.shares(scenario, this.chosen[index + 1])) return running;
       this.shared = running;
       return leftAsFound(running);
     };
@@ -300,7 +296,7 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
   const lacks = backend === 'compose' ? composeLacks() : localLacks();
   const color = useColor(process.stdout);
   let running: RunningTopology | undefined;
-  const starter = new TopologyStarter(chosenBackend, chosen, lacks, fresh, backend === 'compose' ? 'share' : 'ahead');
+  const starter = new TopologyStarter(chosenBackend, chosen, lacks, fresh, backend === 'compose');
   onSignals(() => [running, ...starter.held]);
   const startedAt = new Date();
   const results: ScenarioResult[] = [];
