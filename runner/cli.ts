@@ -3,7 +3,7 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { MissingCapabilities, RunningTopology } from './backend.ts';
+import type { RunningTopology } from './backend.ts';
 import { findBinary, hasBinary, MissingBinaryError } from './binaries.ts';
 import { checkCompose, composeLacks, ComposeUnavailableError, startComposeTopology } from './docker/backend.ts';
 import { dockerCommands } from './docker/commands.ts';
@@ -17,8 +17,8 @@ import { keepsHistory, repeatWord, summarizeRepeats } from './repeat.ts';
 import { htmlReport } from './html-report.ts';
 import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
-import { leftAsFound } from './as-found.ts';
-import { runScenario, startWish, type Scenario, type ScenarioResult, type StartTopology } from './scenario.ts';
+import { runScenario, type Scenario, type ScenarioResult } from './scenario.ts';
+import { TopologyStarter, type Backend } from './topology-starter.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
 const usage = `session-lab: what happens to web sessions when one server becomes many
@@ -64,13 +64,6 @@ const binariesByKind: Record<Topology['services'][number]['kind'], string[]> = {
 /** Fails before anything starts when a binary the topology needs is missing, naming what to install. */
 function checkBinaries(topology: Topology): void {
   for (const service of topology.services) for (const binary of binariesByKind[service.kind]) findBinary(binary);
-}
-
-/** A backend as the commands use it: how it starts a topology, and whether it would attach to one. */
-interface Backend {
-  start: StartTopology;
-  /** Whether a start of this topology would attach to one someone else started and left running. */
-  wouldAttach(topology: Topology): Promise<boolean>;
 }
 
 function chooseBackend(backend: string, streamLogs: boolean): Backend {
@@ -123,82 +116,6 @@ function onSignals(getRunning: () => (RunningTopology | Promise<RunningTopology>
   };
   process.on('SIGINT', () => stop(130));
   process.on('SIGTERM', () => stop(143));
-}
-
-/**
- * Starts each scenario's topology, and, once it is up, the next one a scenario will need in the
- * background: a run of many scenarios then rarely waits for a start-up. Under compose, where a
- * start is heavier (containers, PostgreSQL's initdb), the one started ahead gets the lowest CPU
- * weight until its scenario takes it, so that it does not slow the timed faults of the one
- * running; and consecutive scenarios of one topology share one start, each leaving it as it
- * found it (see as-found.ts), unless one of them needs a fresh one or is a repeat (--repeat means
- * a fresh topology per run). A topology someone else started is never taken ahead or shared:
- * each scenario attaches to it.
- */
-class TopologyStarter {
-  private early: { index: number; running: Promise<RunningTopology> } | undefined;
-  private shared: RunningTopology | undefined;
-
-  constructor(
-    private readonly backend: Backend,
-    private readonly chosen: readonly Scenario[],
-    private readonly lacks: MissingCapabilities,
-    private readonly freshAsked: boolean,
-    private readonly share: boolean,
-  ) {}
-
-  /** What is up and not held by a running scenario (to tear down on Ctrl-C and at the end). */
-  get held(): (RunningTopology | Promise<RunningTopology> | undefined)[] {
-    return [this.early?.running, this.shared];
-  }
-
-  /** Brings down what is still held once the run is over. */
-  async close(): Promise<void> {
-    await Promise.all(this.held.map(async (running) => (await running)?.down().catch(() => {})));
-    this.early = undefined;
-    this.shared = undefined;
-  }
-
-  private runs(scenario: Scenario | undefined): scenario is Scenario {
-    return scenario !== undefined && !scenario.needs?.some((need) => this.lacks[need] !== undefined);
-  }
-
-  /** Whether b can run on the topology a leaves behind (compose only: see the class). */
-  private shares(a: Scenario, b: Scenario | undefined): boolean {
-    return this.share && this.runs(b) && b.name !== a.name && b.topology === a.topology && !startWish(a, this.freshAsked).fresh && !startWish(b, this.freshAsked).fresh;
-  }
-
-  for(index: number): StartTopology {
-    return async (topology, needs, wish) => {
-      const scenario = this.chosen[index]!;
-      const reusable = this.shared?.topology.name === topology.name && !wish?.fresh ? this.shared : undefined;
-      if (this.shared && !reusable) await this.shared.down().catch(() => {});
-      this.shared = undefined;
-      const early = this.early?.index === index ? this.early.running : undefined;
-      // One started for a scenario that then did not run (it was skipped) is not left running.
-      if (this.early && this.early.index <= index && !early) void this.early.running.then((r) => r.down()).catch(() => {});
-      if (this.early && this.early.index <= index) this.early = undefined;
-      const running = reusable ?? (await (early ?? this.backend.start(topology, needs, wish)));
-      if (early) await running.foreground?.();
-      // The next scenario that will not run on this one's topology: started now, in the background.
-      let next = index + 1;
-      for (let at = index; this.shares(this.chosen[at]!, this.chosen[at + 1]) && !running.attached; at++) next = at + 2;
-      const ahead = this.chosen[next];
-      if (!this.early && this.runs(ahead)) {
-        const aheadWish = { ...startWish(ahead, this.freshAsked), background: true };
-        const aheadTopology = loadTopology(ahead.topology);
-        if (aheadWish.fresh || !(await this.backend.wouldAttach(aheadTopology))) {
-          const started = this.backend.start(aheadTopology, ahead.needs, aheadWish);
-          // Its failure is reported by its own scenario, when that one takes it.
-          started.catch(() => {});
-          this.early = { index: next, running: started };
-        }
-      }
-      if (running.attached || !this.shares(scenario, this.chosen[index + 1])) return running;
-      this.shared = running;
-      return leftAsFound(running);
-    };
-  }
 }
 
 /**
