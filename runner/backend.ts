@@ -60,8 +60,6 @@ export interface RunningTopology {
    * in another terminal): says which. down() then puts back what faults changed and leaves it running.
    */
   readonly attached?: string;
-  /** A topology started in the background (StartWish.background) takes the CPU back as any other. */
-  foreground?(): Promise<void>;
   /** Stops everything (or, attached, puts it back as found); safe to call more than once. */
   down(): Promise<void>;
 }

@@ -19,6 +19,9 @@ import { pruneOld, reportsDir, runsDir, runTimestamp } from './run-dir.ts';
 import { k8sYaml } from './k8s.ts';
 import { runScenario, type Scenario, type ScenarioResult } from './scenario.ts';
 import { TopologyStarter, type Backend } from './topology-starter.ts';
+import { attachToUp } from './control/remote.ts';
+import { serveControl } from './control/server.ts';
+import { liveUpRecord, writeUpRecord } from './control/up-record.ts';
 import { listTopologies, loadTopology, projectRoot, TopologyError, type Topology } from './topology.ts';
 
 const usage = `session-lab: what happens to web sessions when one server becomes many
@@ -38,9 +41,9 @@ Options:
                                     --repeat: the first run's and every missed run's)
   --html FILE                       (run) write the HTML report there (always written to .lab/reports/)
   --logs                            (run) also stream every service's log lines (always kept in .lab/runs/)
-  --fresh                           (run, up; compose) never attach to the topology's project when
-                                    someone started it (docker compose up): start one of the lab's
-                                    own beside it, on a free port, and leave theirs alone
+  --fresh                           (run, up) never attach to a topology someone else keeps up
+                                    (docker compose up; lab up in another terminal): start one of
+                                    the run's own beside it, and leave theirs alone
   --repeat N                        (run) run each scenario N times (1–100): the table says in how many
                                     runs it observed its expectation (k/N), every outcome seen, and
                                     each metric's range; exit 0 only when every run did
@@ -77,11 +80,13 @@ function chooseBackend(backend: string, streamLogs: boolean): Backend {
   }
   if (backend !== 'local') throw new UsageError(`--backend must be local or compose (got "${backend}")`);
   return {
-    start: async (topology, needs = []) => {
+    start: async (topology, needs = [], wish = {}) => {
+      const attached = await attachToUp(topology, needs, wish, notify);
+      if (attached) return attached;
       checkBinaries(topology);
       return startLocalTopology(topology, { terminal, isolatedNetwork: needs.includes('network-faults') });
     },
-    wouldAttach: async () => false,
+    wouldAttach: async (topology) => liveUpRecord(topology.name) !== undefined,
   };
 }
 
@@ -283,6 +288,8 @@ async function up(name: string | undefined, backend: string, fresh: boolean, sta
   const up: { running?: RunningTopology } = {};
   onSignals(() => [up.running]);
   const running = (up.running = await start(topology, [], fresh ? { fresh: 'asked with --fresh' } : {}));
+  // Locally, a lab run in another terminal attaches to this topology through its control server.
+  if (backend === 'local' && !running.attached) writeUpRecord(running, (await serveControl(running)).url);
   if (running.attached) console.log(`\nattached to ${running.attached}. Balancer: ${running.balancerUrl}`);
   else console.log(`\n${topology.name} is up. Balancer: ${running.balancerUrl}`);
   const served = await startConsole?.(running);
@@ -292,7 +299,9 @@ async function up(name: string | undefined, backend: string, fresh: boolean, sta
   const onCtrlC = running.attached
     ? 'Ctrl-C puts back what faults changed and leaves it running as found'
     : 'Ctrl-C stops everything (under compose: every container, volume and network of the project)';
-  console.log(`Open it in a browser and reload: the serving node changes. ${onCtrlC}.\n`);
+  console.log(`Open it in a browser and reload: the serving node changes. ${onCtrlC}.`);
+  if (backend === 'local' && !running.attached) console.log(`A lab run of ${topology.name} in another terminal runs against it, and its requests show here.`);
+  console.log('');
   await new Promise<never>(() => {});
   return 0;
 }

@@ -104,11 +104,6 @@ export const skippedOutcome = 'skipped';
 export interface StartWish {
   /** Why it must not attach to a topology someone else started (see Scenario.fresh, and --fresh). */
   fresh?: string;
-  /**
-   * Started ahead, while another scenario runs: its processes yield the CPU to that scenario's
-   * until RunningTopology.foreground() is called (a backend may ignore it).
-   */
-  background?: boolean;
 }
 
 /** How this scenario's topology is started: of its own when it needs a fresh one or --fresh asked so. */

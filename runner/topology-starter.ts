@@ -13,14 +13,14 @@ export interface Backend {
 }
 
 /**
- * Starts each scenario's topology, and, once it is up, the next one a scenario will need in the
- * background: a run of many scenarios then rarely waits for a start-up. Under compose, where a
- * start is heavier (containers, PostgreSQL's initdb), the one started ahead gets the lowest CPU
- * weight until its scenario takes it, so that it does not slow the timed faults of the one
- * running; and consecutive scenarios of one topology share one start, each leaving it as it
- * found it (see as-found.ts), unless one of them needs a fresh one or is a repeat (--repeat means
- * a fresh topology per run). A topology someone else started is never taken ahead or shared:
- * each scenario attaches to it.
+ * Starts each scenario's topology. Locally, once one is up, the next scenario's starts in the
+ * background: a run of many scenarios then rarely waits for a start-up. Under compose a start is
+ * CPU-bound work of the engine (containers, PostgreSQL's initdb) that, on a small machine, gains
+ * nothing beside a running scenario and makes its timed faults miss (measured: the same total
+ * time, and failovers and crashes that missed); there consecutive scenarios of one topology share
+ * one start instead, each leaving it as it found it (see as-found.ts), unless one of them needs a
+ * fresh one or is a repeat (--repeat means a fresh topology per run). A topology someone else
+ * started is never taken ahead or shared: each scenario attaches to it.
  */
 export class TopologyStarter {
   private early: { index: number; running: Promise<RunningTopology> } | undefined;
@@ -63,22 +63,18 @@ export class TopologyStarter {
       this.shared = undefined;
       const early = this.early?.index === index ? this.early.running : undefined;
       // One started for a scenario that then did not run (it was skipped) is not left running.
-      if (this.early && this.early.index <= index && !early) void this.early.running.then((r) => r.down()).catch(() => {});
-      if (this.early && this.early.index <= index) this.early = undefined;
+      if (this.early && !early) void this.early.running.then((r) => r.down()).catch(() => {});
+      this.early = undefined;
       const running = reusable ?? (await (early ?? this.backend.start(topology, needs, wish)));
-      if (early) await running.foreground?.();
-      // The next scenario that will not run on this one's topology: started now, in the background.
-      let next = index + 1;
-      for (let at = index; this.shares(this.chosen[at]!, this.chosen[at + 1]) && !running.attached; at++) next = at + 2;
-      const ahead = this.chosen[next];
-      if (!this.early && this.runs(ahead)) {
-        const aheadWish = { ...startWish(ahead, this.freshAsked), background: true };
+      const ahead = this.chosen[index + 1];
+      if (!this.share && this.runs(ahead)) {
+        const aheadWish = startWish(ahead, this.freshAsked);
         const aheadTopology = loadTopology(ahead.topology);
         if (aheadWish.fresh || !(await this.backend.wouldAttach(aheadTopology))) {
           const started = this.backend.start(aheadTopology, ahead.needs, aheadWish);
           // Its failure is reported by its own scenario, when that one takes it.
           started.catch(() => {});
-          this.early = { index: next, running: started };
+          this.early = { index: index + 1, running: started };
         }
       }
       if (running.attached || !this.shares(scenario, this.chosen[index + 1])) return running;

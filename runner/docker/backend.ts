@@ -18,15 +18,13 @@ import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
 import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
-import { defaultCpuShares, projectLeftovers, projectState, runningUserProject, runOverride, runProjectName } from './projects.ts';
+import { projectLeftovers, projectState, runningUserProject, runOverride, runProjectName } from './projects.ts';
 
 export { projectLeftovers } from './projects.ts';
 
 export interface ComposeOptions {
   /** Why the run needs a project of its own even when the user's project for the topology is running. */
   fresh?: string;
-  /** Started ahead of its scenario: the lowest CPU weight until foreground() (see StartWish). */
-  background?: boolean;
   /** Told what the backend did beside the run (the user's project left alone, and why). */
   notify?: Notify;
   /** Runs the docker commands; a fake in tests. */
@@ -133,7 +131,7 @@ async function startOwnProject(topology: Topology, commands: CommandRunner, opti
   const runId = randomBytes(6).toString('hex');
   const project = runProjectName(topology, runId);
   const labFile = join(runDir, 'lab.override.yml');
-  await writeFile(labFile, runOverride(topology, runId, options.background));
+  await writeFile(labFile, runOverride(topology, runId));
   const files = [topology.file, labFile];
   const compose = composeCommand(commands, project, files);
 
@@ -169,15 +167,7 @@ async function startOwnProject(topology: Topology, commands: CommandRunner, opti
     await down().catch(() => {});
     throw err;
   }
-  // Taken by its scenario: every container gets Docker's default CPU weight back, and so does any
-  // container recreated later (a redeploy reads the override again).
-  const foreground = async () => {
-    if (!options.background) return;
-    await writeFile(labFile, runOverride(topology, runId));
-    const ids = (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean);
-    if (ids.length > 0) await commands.run('docker', ['update', '--cpu-shares', String(defaultCpuShares), ...ids]);
-  };
-  return { ...opened.running, foreground, down };
+  return { ...opened.running, down };
 }
 
 async function attachProject(topology: Topology, project: string, commands: CommandRunner, options: ComposeOptions): Promise<RunningTopology> {

@@ -20,21 +20,15 @@ export function runProjectName(topology: Topology, runId: string): string {
   return `session-lab-${topology.name}-lab-${runId}`;
 }
 
-/** The CPU weight of a project started ahead (cgroup cpu shares; Docker's default is 1024): it yields to the scenario running. */
-export const backgroundCpuShares = 2;
-export const defaultCpuShares = 1024;
-
 /**
  * The override file of a lab run's own project: every service labelled with the run and its
  * runner, and the balancer published on a free loopback port (the topology's fixed 8080 is for
- * people, and may be taken by the project they started). A project started in the background
- * also gets the lowest CPU weight, until it is taken.
+ * people, and may be taken by the project they started).
  */
-export function runOverride(topology: Topology, runId: string, background = false): string {
+export function runOverride(topology: Topology, runId: string): string {
   const lines = ['# Written by the lab for this run: whose containers these are, and a free port for the balancer.', 'services:'];
   for (const service of topology.services) {
     lines.push(`  ${service.name}:`, '    labels:', `      ${runLabel}: "${runId}"`, `      ${runnerLabel}: "${formatOwner(thisRunner)}"`);
-    if (background) lines.push(`    cpu_shares: ${backgroundCpuShares}`);
     if (service.kind === 'nginx') lines.push('    ports: !override', `      - "127.0.0.1::${service.containerPort}"`);
   }
   return `${lines.join('\n')}\n`;

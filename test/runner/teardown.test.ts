@@ -1,11 +1,10 @@
 // No process the lab starts outlives the run: after success, after a failing scenario, after a
 // service that fails to start, and after Ctrl-C or SIGTERM of the runner.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryRestart } from '../../scenarios/memory-restart.ts';
 import { localLacks, startLocalTopology } from '../../runner/local/backend.ts';
 import { runsDir } from '../../runner/run-dir.ts';
@@ -13,36 +12,9 @@ import { shopDevice } from '../../scenarios/shop/device.ts';
 import { runScenario } from '../../runner/scenario.ts';
 import { parseTopology, projectRoot } from '../../runner/topology.ts';
 import { namespacesClaimedBy, survivors } from '../support/survivors.ts';
+import { startCli } from '../support/lab-cli.ts';
 
 const start = (topology: Parameters<typeof startLocalTopology>[0]) => startLocalTopology(topology);
-
-function startCli(...args: string[]) {
-  // A process group of its own, as a terminal gives a command: kill -9 of that group is a closed terminal.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' }, detached: true });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const printed = async (text: string, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!output.includes(text)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never printed "${text}":\n${output}`);
-      await sleep(25);
-    }
-  };
-  clis.push(child);
-  return { child, exited, printed, output: () => output };
-}
-
-const clis: ChildProcess[] = [];
-// A test that failed midway still lets the CLI tear its topology down.
-afterEach(async () => {
-  for (const child of clis.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  }
-});
 
 describe('teardown', () => {
   it('leaves nothing running after a scenario that passed', async () => {

@@ -20,7 +20,7 @@ function fakeBackend(attachTo: string[] = []): Backend & { log: string[] } {
     start: async (topology: Topology, _needs, wish: StartWish = {}) => {
       const id = `${topology.name}#${++starts}`;
       const attached = attachTo.includes(topology.name) && !wish.fresh ? `the running project ${topology.name}` : undefined;
-      log.push(`start ${id}${wish.background ? ' (background)' : ''}${attached ? ' (attached)' : ''}`);
+      log.push(`start ${id}${attached ? ' (attached)' : ''}`);
       const control: ServiceControl = { start: async () => {}, stop: async () => {}, status: async () => 'up' };
       const running: RunningTopology = {
         topology,
@@ -29,7 +29,6 @@ function fakeBackend(attachTo: string[] = []): Backend & { log: string[] } {
         probe: async () => ({ status: 200, servedBy: undefined, body: {} }),
         service: () => control,
         ...(attached ? { attached } : {}),
-        foreground: async () => void log.push(`foreground ${id}`),
         down: async () => void log.push(`down ${id}`),
       };
       return running;
@@ -49,18 +48,17 @@ async function runAll(starter: TopologyStarter, chosen: readonly Scenario[], log
 }
 
 describe('the topology starter', () => {
-  it('under compose, shares one start among consecutive scenarios of a topology and starts the next one ahead, in the background', async () => {
+  it('under compose, shares one start among consecutive scenarios of a topology, and starts nothing ahead', async () => {
     const backend = fakeBackend();
     const chosen = [scenario('a1', 'memory-1'), scenario('a2', 'memory-1'), scenario('b1', 'file-1')];
     await runAll(new TopologyStarter(backend, chosen, {}, false, true), chosen, backend.log);
     expect(backend.log).toEqual([
       'start memory-1#1',
-      'start file-1#2 (background)',
       'a1 on memory-1#1',
       // a1's own down only put back what it changed; the project itself stays for a2.
       'a2 on memory-1#1',
       'down memory-1#1',
-      'foreground file-1#2',
+      'start file-1#2',
       'b1 on file-1#2',
       'down file-1#2',
     ]);
@@ -77,21 +75,22 @@ describe('the topology starter', () => {
     const backend = fakeBackend();
     const chosen = [scenario('a1', 'memory-1'), scenario('a2', 'memory-1')];
     await runAll(new TopologyStarter(backend, chosen, {}, false, false), chosen, backend.log);
-    expect(backend.log.filter((line) => line.includes(' on '))).toEqual(['a1 on memory-1#1', 'a2 on memory-1#2']);
+    expect(backend.log).toEqual(['start memory-1#1', 'start memory-1#2', 'a1 on memory-1#1', 'down memory-1#1', 'a2 on memory-1#2', 'down memory-1#2']);
   });
 
-  it('never starts ahead a topology the next scenario would attach to, and never shares one attached to', async () => {
+  it.each([false, true])('never starts ahead a topology the next scenario would attach to, and never shares one attached to (compose: %s)', async (share) => {
     const backend = fakeBackend(['memory-1']);
     const chosen = [scenario('b1', 'file-1'), scenario('a1', 'memory-1'), scenario('a2', 'memory-1')];
-    await runAll(new TopologyStarter(backend, chosen, {}, false, true), chosen, backend.log);
-    expect(backend.log.some((line) => line.startsWith('start memory-1') && line.includes('background'))).toBe(false);
+    await runAll(new TopologyStarter(backend, chosen, {}, false, share), chosen, backend.log);
+    // Attached when its scenario came, not ahead during b1's; each scenario attaches anew.
+    expect(backend.log.indexOf('start memory-1#2 (attached)')).toBeGreaterThan(backend.log.indexOf('down file-1#1'));
     expect(backend.log.filter((line) => line.includes(' on '))).toEqual(['b1 on file-1#1', 'a1 on memory-1#2', 'a2 on memory-1#3']);
   });
 
   it('brings down a topology started ahead for a scenario that was then skipped', async () => {
     const backend = fakeBackend();
     const chosen = [scenario('a1', 'memory-1'), scenario('b1', 'file-1', { needs: ['client-addresses'] }), scenario('c1', 'cookie-2')];
-    const starter = new TopologyStarter(backend, chosen, { 'client-addresses': 'none here' }, false, true);
+    const starter = new TopologyStarter(backend, chosen, { 'client-addresses': 'none here' }, false, false);
     await runAll(starter, chosen, backend.log, ['b1']);
     // b1 lacks what it needs: nothing is started ahead for it, and nothing is left up at the end.
     expect(backend.log.filter((line) => line.startsWith('start file-1'))).toEqual([]);
