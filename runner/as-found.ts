@@ -29,23 +29,23 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
   const redeployed = new Set<string>();
   let partitioned = false;
 
+  // Every method of the service, bound to it (a class's methods are not own properties to spread),
+  // the ones that change it noted first.
   const service = (name: string): ServiceControl => {
     const control = running.service(name);
-    const touching =
-      <A extends unknown[]>(work: ((...args: A) => Promise<void>) | undefined, changesEnvironment = false) =>
-      async (...args: A) => {
-        touched.add(name);
-        if (changesEnvironment) redeployed.add(name);
-        await work!(...args);
+    const changes = new Set(['stop', 'kill', 'pause', 'restartWith', 'skewClock']);
+    const environment = new Set(['restartWith', 'skewClock']);
+    const wrapped: Record<string, unknown> = {};
+    for (const method of ['start', 'stop', 'kill', 'pause', 'resume', 'restartWith', 'skewClock', 'reset', 'status'] as const) {
+      const work = control[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      if (!work) continue;
+      wrapped[method] = async (...args: unknown[]) => {
+        if (changes.has(method)) touched.add(name);
+        if (environment.has(method)) redeployed.add(name);
+        return work.apply(control, args);
       };
-    return {
-      ...control,
-      stop: touching(control.stop),
-      ...(control.kill ? { kill: touching(control.kill) } : {}),
-      ...(control.pause ? { pause: touching(control.pause) } : {}),
-      ...(control.restartWith ? { restartWith: touching(control.restartWith, true) } : {}),
-      ...(control.skewClock ? { skewClock: touching(control.skewClock, true) } : {}),
-    };
+    }
+    return wrapped as unknown as ServiceControl;
   };
 
   const network = running.network && {

@@ -52,7 +52,7 @@ async function perform(running: RunningTopology, call: ControlCall): Promise<unk
       const control = running.service(call.service) as unknown as Record<ServiceMethod, ((...args: unknown[]) => Promise<unknown>) | undefined>;
       const method = control[call.method];
       if (!method) throw new Error(`${call.service} cannot ${call.method} here`);
-      return method(...(call.args ?? []));
+      return method.apply(control, call.args ?? []);
     }
     default:
       throw new Error(`unknown operation "${String((call as { op?: unknown }).op)}"`);
