@@ -6,6 +6,8 @@
 // runner's death still left.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { findBinary, hasBinary } from './binaries.ts';
 import { forgetProcess, recordProcess } from './runner-record.ts';
 
@@ -99,6 +101,36 @@ function guardedCommand(command: string, args: readonly string[], netns?: string
   return [setpriv, [...deathSignal, '--', ...unshare, ...entered, setpriv, ...user, ...deathSignal, '--', command, ...args]];
 }
 
+/**
+ * Whether any process of the group still runs. A process counts until every thread of it has
+ * exited: a main thread becomes a zombie while its other threads still hold its files (a killed
+ * node's listening socket among them).
+ */
+function groupRuns(pgid: number): boolean {
+  const alive = (statPath: string) => {
+    const stat = readFileSync(statPath, 'utf8');
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { inGroup: Number(pgrp) === pgid, running: state !== 'Z' && state !== 'X' };
+  };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const main = alive(`/proc/${entry}/stat`);
+      if (!main.inGroup) continue;
+      if (main.running || readdirSync(`/proc/${entry}/task`).some((task) => alive(`/proc/${entry}/task/${task}/stat`).running)) return true;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return false;
+}
+
+/** Resolves once no process of the group runs, or after 3 s (a process in uninterruptible sleep). */
+async function groupEnded(pgid: number | undefined): Promise<void> {
+  if (pgid === undefined) return;
+  for (const deadline = Date.now() + 3000; groupRuns(pgid) && Date.now() < deadline; ) await sleep(5);
+}
+
 export function spawnManaged(name: string, command: string, args: readonly string[], options: ManagedOptions = {}): ManagedProcess {
   const { stopSignal = 'SIGTERM', output, netns, ...spawnOptions } = options;
   const stdio = spawnOptions.stdio ?? ['ignore', output ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore'];
@@ -118,12 +150,16 @@ export function spawnManaged(name: string, command: string, args: readonly strin
   let running = true;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
-      running = false;
-      live.delete(managed);
-      if (child.pid !== undefined) forgetProcess(child.pid);
-      // The group may hold children of the child; they go with it.
+      // The group may hold children of the child; they go with it. Under unshare the child is the
+      // guard, whose exit can come before the service's own: ended means the whole group gone, so
+      // that a killed service's port is closed when its kill returns.
       killGroup(child.pid, 'SIGKILL');
-      resolve(code);
+      void groupEnded(child.pid).then(() => {
+        running = false;
+        live.delete(managed);
+        if (child.pid !== undefined) forgetProcess(child.pid);
+        resolve(code);
+      });
     });
     child.once('error', () => {
       running = false;
