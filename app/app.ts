@@ -28,7 +28,7 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
 
-  app.use(servedBy(config), requestLog(config, log), ...securityHeaders());
+  app.use(servedBy(config), requestLog(config, log), securityHeaders());
   // A request-target whose path, as parsed, does not begin with "/" (`//a#@b` parses to "b") is
   // outside the session cookie's path, so express-session gives it no session, which would read
   // as a store failure (503). No route is there.

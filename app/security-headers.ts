@@ -1,46 +1,72 @@
-// The shop's security headers, set by helmet: a Content-Security-Policy whose only script and
-// style are the page's own inline ones, allowed by a nonce made for each response; nosniff; no
-// framing (frame-ancestors 'none'); no Referer sent elsewhere. HSTS only on a request that came
-// over TLS (directly, or through a trusted proxy's X-Forwarded-Proto): over plain http it would
-// be ignored, and a browser that kept it would refuse the lab's own http topologies.
+// The shop's security headers. helmet decides them; they are built once, at start-up, since all
+// but one never change: nosniff, no framing (frame-ancestors 'none', X-Frame-Options), no Referer
+// sent elsewhere, helmet's cross-origin and legacy headers, and a Content-Security-Policy that
+// allows no script and no style at all (no JSON answer has any). The page, the one answer with
+// inline script and style, replaces that policy with one that allows them through a nonce made for
+// that answer. HSTS only on a request that came over TLS (directly, or through a trusted proxy's
+// X-Forwarded-Proto): over plain http it would be ignored, and a browser that kept it would
+// refuse the lab's own http topologies.
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
-/** The nonce of this response's inline script and style (the page route writes it into them). */
-export function cspNonce(res: Response): string {
-  return String(res.locals.cspNonce);
+type Header = readonly [name: string, value: string];
+
+/** What a helmet middleware sets on a response, read once from a stand-in response. */
+function headersOf(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Header[] {
+  const set = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: unknown) => set.set(name, String(value)),
+    removeHeader: (name: string) => set.delete(name),
+  } as unknown as ServerResponse;
+  middleware({ method: 'GET', headers: {} } as IncomingMessage, res, () => {});
+  return [...set];
 }
 
-const nonce = (_req: unknown, res: unknown) => `'nonce-${cspNonce(res as Response)}'`;
+/** The policy, its script and style sources given: the page's nonce, or 'none'. */
+function contentSecurityPolicy(scriptAndStyle: string): string {
+  return headersOf(
+    helmet.contentSecurityPolicy({
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [scriptAndStyle],
+        styleSrc: [scriptAndStyle],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  )[0]![1];
+}
 
-const headers = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: [nonce],
-      styleSrc: [nonce],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-  },
-  strictTransportSecurity: false,
-  referrerPolicy: { policy: 'no-referrer' },
-});
+const cspHeader = 'Content-Security-Policy';
+const everyAnswer: readonly Header[] = [
+  ...headersOf(helmet({ contentSecurityPolicy: false, strictTransportSecurity: false, referrerPolicy: { policy: 'no-referrer' } })),
+  [cspHeader, contentSecurityPolicy("'none'")],
+];
+const overTls: readonly Header[] = headersOf(helmet.strictTransportSecurity({ maxAge: 15_552_000 }));
+const nonceSlot = '{nonce}';
+const pagePolicy = contentSecurityPolicy(`'nonce-${nonceSlot}'`);
 
-const hsts = helmet.strictTransportSecurity({ maxAge: 15_552_000 });
+/** Sets the constant headers on every answer (and HSTS on one that came over TLS). */
+export function securityHeaders(): RequestHandler {
+  return (req, res, next) => {
+    for (const [name, value] of everyAnswer) res.setHeader(name, value);
+    if (req.secure) for (const [name, value] of overTls) res.setHeader(name, value);
+    next();
+  };
+}
 
-export function securityHeaders(): RequestHandler[] {
-  return [
-    (_req, res, next) => {
-      res.locals.cspNonce = randomBytes(16).toString('base64');
-      next();
-    },
-    headers,
-    (req, res, next) => (req.secure ? hsts(req, res, next) : next()),
-  ];
+/**
+ * Allows this answer's inline script and style: a nonce made for it, in its policy; returns the
+ * nonce, which the page writes into its script and style tags.
+ */
+export function allowPageInlines(res: Response): string {
+  const nonce = randomBytes(16).toString('base64');
+  res.setHeader(cspHeader, pagePolicy.replaceAll(nonceSlot, nonce));
+  return nonce;
 }

@@ -4,7 +4,7 @@ import type { Auth } from '../auth/index.ts';
 import type { RequestCart } from '../carts/request-cart.ts';
 import type { Config } from '../config.ts';
 import { sessionTag } from '../contract.ts';
-import { cspNonce } from '../security-headers.ts';
+import { allowPageInlines } from '../security-headers.ts';
 
 const template = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 
@@ -32,7 +32,7 @@ export function pageRoutes(config: Readonly<Config>, cartOf: (req: Request) => R
         ? (await auth.store.activeSessions(session.userId)).map((s) => ({ id: s.id, device: s.device, createdWith: s.createdWith, lastSeenAt: s.lastSeenAt, current: s.id === session.id }))
         : [],
     };
-    const page = template.replace('{{PAGE_STATE}}', () => scriptSafeJson(state)).replaceAll('{{CSP_NONCE}}', cspNonce(res));
+    const page = template.replace('{{PAGE_STATE}}', () => scriptSafeJson(state)).replaceAll('{{CSP_NONCE}}', allowPageInlines(res));
     res.type('html').send(page);
   });
   return router;

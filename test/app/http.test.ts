@@ -273,6 +273,20 @@ describe('security headers', () => {
     expect(first.headers['strict-transport-security']).toBeUndefined();
   });
 
+  it('sends every JSON answer the same headers, with a policy that allows no script or style at all', async () => {
+    const node = await startTestNode();
+    const [first, second] = [await node.device().get('/cart'), await node.device().get('/healthz')];
+    const csp = String(first.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("style-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(second.headers['content-security-policy']).toBe(csp);
+    for (const [name, value] of Object.entries({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'SAMEORIGIN', 'cross-origin-opener-policy': 'same-origin' })) {
+      expect(first.headers[name]).toBe(value);
+    }
+  });
+
   it('sends HSTS only when the request came over TLS (here through a trusted proxy)', async () => {
     const node = await startTestNode({ TRUST_PROXY: '1' });
     const answer = await node.device().send('GET', '/healthz', undefined, { 'x-forwarded-proto': 'https' });
