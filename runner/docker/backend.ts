@@ -20,8 +20,6 @@ import { appServices, balancerScheme, type Topology } from '../topology.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
 import { projectLeftovers, projectState, runningUserProject, runOverride, runProjectName } from './projects.ts';
 
-export { projectLeftovers } from './projects.ts';
-
 export interface ComposeOptions {
   /** Why the run needs a project of its own even when the user's project for the topology is running. */
   fresh?: string;
@@ -172,7 +170,7 @@ async function startOwnProject(topology: Topology, commands: CommandRunner, opti
 
 async function attachProject(topology: Topology, project: string, commands: CommandRunner, options: ComposeOptions): Promise<RunningTopology> {
   const runDir = await newRunDir(topology.name, 'compose-attached');
-  const opened = await openProject(topology, project, [topology.file], runDir, commands, { ...options, logsSince: 'now' });
+  const opened = await openProject(topology, project, [topology.file], runDir, commands, { ...options, onlyNewLogs: true });
   // Ctrl-C in the middle of the scenario puts the project back too.
   let forget = () => {};
   try {
@@ -220,7 +218,7 @@ async function openProject(
   files: string[],
   runDir: string,
   commands: CommandRunner,
-  options: ComposeOptions & { logsSince?: string },
+  options: ComposeOptions & { onlyNewLogs?: boolean },
 ): Promise<OpenedProject> {
   const compose = composeCommand(commands, project, files);
   const names = topology.services.map((s) => s.name);
@@ -233,7 +231,8 @@ async function openProject(
   const balancerUrl = `${balancerScheme(topology)}://127.0.0.1:${hostPort}`;
   const standInImages = await standIns(commands, (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean));
   const noColor = !options.terminal?.isTTY || process.env.NO_COLOR ? ['--no-color'] : [];
-  const since = options.logsSince ? ['--since', new Date().toISOString()] : [];
+  // Attached, the project's earlier lines are not the run's.
+  const since = options.onlyNewLogs ? ['--since', new Date().toISOString()] : [];
   let partial = '';
   const logs = commands.follow('docker', ['compose', '-p', project, ...files.flatMap((f) => ['-f', f]), 'logs', '-f', ...since, ...noColor], (chunk) => {
     logFile.write(chunk);
