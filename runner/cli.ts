@@ -145,7 +145,8 @@ function list(scenarios: readonly Scenario[], markdown: boolean): void {
   console.log('Scenarios (npm run lab -- run <name>):');
   for (const s of scenarios) {
     const needs = s.needs?.length ? `, needs ${s.needs.join(', ')}` : '';
-    console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}${needs}] ${s.summary}`);
+    const fresh = s.fresh ? `, fresh: ${s.fresh}` : '';
+    console.log(`  ${s.name.padEnd(width)}  [${s.topology}, expects ${s.expected}${needs}${fresh}] ${s.summary}`);
   }
   console.log('\nTopologies (npm run lab -- up <name>; compose/<name>.yml):');
   for (const name of listTopologies()) {
