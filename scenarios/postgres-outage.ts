@@ -10,10 +10,6 @@ export const postgresOutage: Scenario<ShopOp> = {
   name: 'postgres-outage',
   summary: 'postgres-2: PostgreSQL stops for 3 s under load: requests answer 503 within a second, none hangs, the nodes recover, no acknowledged write is lost.',
   topology: 'postgres-2',
-  // Under compose, after other scenarios restarted and killed containers of a shared postgres-2,
-  // a node's new connections timed out for seconds after PostgreSQL was back (2 of 4 runs);
-  // the lesson here is recovery from a start where only PostgreSQL went away.
-  fresh: 'it judges how the nodes reconnect once PostgreSQL is back, from a start where nothing else restarted',
   expected: 'failed-fast-and-recovered',
   run: (lab) =>
     writeUnderFaults(lab, {
