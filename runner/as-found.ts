@@ -4,7 +4,7 @@
 // skewed nodes back to their own environment, services stopped, killed or paused running again,
 // and the balancer sending to every node again) and the topology left running. Whatever ran
 // before runs afterwards; what was already down stays down.
-import type { RunningTopology, ServiceControl, ServiceStatus } from './backend.ts';
+import { serviceControlMethods, type RunningTopology, type ServiceControl, type ServiceStatus } from './backend.ts';
 import { untilBalancerReaches } from './balancer-reach.ts';
 import { appServices } from './topology.ts';
 
@@ -18,6 +18,10 @@ export interface AsFoundOptions {
   /** Called once it is put back (stops following its logs); nothing by default. */
   detach?: () => Promise<void>;
 }
+
+/** What leaves a service otherwise than it was found; of those, what changes its environment. */
+const changing = new Set<string>(['stop', 'kill', 'pause', 'restartWith', 'skewClock']);
+const changingEnvironment = new Set<string>(['restartWith', 'skewClock']);
 
 /** Wraps a topology so that down() puts back what faults changed instead of removing it. */
 export async function leftAsFound(running: RunningTopology, options: AsFoundOptions = {}): Promise<RunningTopology> {
@@ -33,15 +37,13 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
   // the ones that change it noted first.
   const service = (name: string): ServiceControl => {
     const control = running.service(name);
-    const changes = new Set(['stop', 'kill', 'pause', 'restartWith', 'skewClock']);
-    const environment = new Set(['restartWith', 'skewClock']);
     const wrapped: Record<string, unknown> = {};
-    for (const method of ['start', 'stop', 'kill', 'pause', 'resume', 'restartWith', 'skewClock', 'reset', 'status'] as const) {
+    for (const method of serviceControlMethods) {
       const work = control[method] as ((...args: unknown[]) => Promise<unknown>) | undefined;
       if (!work) continue;
       wrapped[method] = async (...args: unknown[]) => {
-        if (changes.has(method)) touched.add(name);
-        if (environment.has(method)) redeployed.add(name);
+        if (changing.has(method)) touched.add(name);
+        if (changingEnvironment.has(method)) redeployed.add(name);
         return work.apply(control, args);
       };
     }
@@ -97,7 +99,6 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
     ...(network ? { network } : {}),
     ...(options.attached ? { attached: options.attached } : {}),
     service,
-    probe: (name, path) => running.probe(name, path),
     down: () =>
       (downing ??= (async () => {
         try {

@@ -30,6 +30,10 @@ export interface ServiceControl {
 
 export type ServiceStatus = 'up' | 'down' | 'paused';
 
+/** Every method a ServiceControl may have, for what passes them on (as-found.ts, control/). */
+export const serviceControlMethods = ['start', 'stop', 'kill', 'pause', 'resume', 'restartWith', 'skewClock', 'reset', 'status'] as const;
+export type ServiceControlMethod = (typeof serviceControlMethods)[number];
+
 export interface ProbeAnswer {
   status: number;
   servedBy: string | undefined;

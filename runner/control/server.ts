@@ -5,12 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunningTopology, ServiceControl } from '../backend.ts';
+import { serviceControlMethods, type RunningTopology, type ServiceControl, type ServiceControlMethod } from '../backend.ts';
 import type { Partition } from '../network/partitions.ts';
 
-/** The service methods another process may call, with their arguments as JSON. */
-export const serviceMethods = ['start', 'stop', 'kill', 'pause', 'resume', 'restartWith', 'skewClock', 'reset', 'status'] as const;
-export type ServiceMethod = (typeof serviceMethods)[number];
+/** The service methods another process may call (every one a ServiceControl has), their arguments as JSON. */
+export type ServiceMethod = ServiceControlMethod;
 
 export type ControlCall =
   | { op: 'service'; service: string; method: ServiceMethod; args?: unknown[] }
@@ -48,7 +47,7 @@ async function perform(running: RunningTopology, call: ControlCall): Promise<unk
       return call.op === 'heal' ? running.network.heal() : running.network.partition(call.partition);
     }
     case 'service': {
-      if (!serviceMethods.includes(call.method)) throw new Error(`unknown service method "${String(call.method)}"`);
+      if (!serviceControlMethods.includes(call.method)) throw new Error(`unknown service method "${String(call.method)}"`);
       const control = running.service(call.service) as unknown as Record<ServiceMethod, ((...args: unknown[]) => Promise<unknown>) | undefined>;
       const method = control[call.method];
       if (!method) throw new Error(`${call.service} cannot ${call.method} here`);
@@ -61,7 +60,7 @@ async function perform(running: RunningTopology, call: ControlCall): Promise<unk
 
 /** The methods a service offers here (another process asks once, to build its ServiceControl). */
 export function offeredMethods(control: ServiceControl): ServiceMethod[] {
-  return serviceMethods.filter((method) => typeof (control as unknown as Record<string, unknown>)[method] === 'function');
+  return serviceControlMethods.filter((method) => typeof (control as unknown as Record<string, unknown>)[method] === 'function');
 }
 
 export async function serveControl(running: RunningTopology): Promise<ControlServer> {
