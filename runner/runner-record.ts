@@ -1,4 +1,4 @@
-// What each runner started, on disk: .lab/runners/<pid>-<startTicks>.json lists the process
+// What each runner started, on disk: .lab/runners/<pid>-<startTicks>-<pidns>.json lists the process
 // groups it leads (pid, start time, name). The kernel ends a killed runner's services (see
 // guardedCommand in processes.ts); this is the second line, for what it could not reach (a
 // runner that was not root has no PID namespaces, so nginx's workers outlive their master): the
@@ -6,7 +6,7 @@
 // differs belongs to an unrelated process that got the number later, and is never touched.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownerAlive, processStartTicks, thisRunner, type RunOwner } from './run-owner.ts';
+import { formatOwner, ownerAlive, parseOwner, processStartTicks, thisRunner, type RunOwner } from './run-owner.ts';
 import { projectRoot } from './topology.ts';
 
 export const runnersDir = join(projectRoot, '.lab', 'runners');
@@ -18,7 +18,7 @@ interface RecordedProcess {
 }
 
 const started = new Map<number, RecordedProcess>();
-const recordFile = join(runnersDir, `${thisRunner.pid}-${thisRunner.startTicks}.json`);
+const recordFile = join(runnersDir, `${formatOwner(thisRunner, '-')}.json`);
 
 function write(): void {
   try {
@@ -50,8 +50,7 @@ export function forgetProcess(pid: number): void {
 }
 
 function ownerOf(file: string): RunOwner | undefined {
-  const match = /^(\d+)-(\d+)\.json$/.exec(file);
-  return match ? { pid: Number(match[1]), startTicks: Number(match[2]) } : undefined;
+  return file.endsWith('.json') ? parseOwner(file.slice(0, -'.json'.length), '-') : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ export const upDir = join(projectRoot, '.lab', 'up');
 
 export interface UpRecord {
   topology: string;
-  /** `<pid>:<startTicks>` of the `lab up` that keeps it up. */
+  /** `<pid>:<startTicks>:<pidns>` of the `lab up` that keeps it up (see run-owner.ts). */
   runner: string;
   balancerUrl: string;
   runDir: string;

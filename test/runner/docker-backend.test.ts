@@ -11,7 +11,7 @@ import type { CommandRunner, RunOptions } from '../../runner/docker/commands.ts'
 import { stopAllManaged } from '../../runner/processes.ts';
 import { runScenario, type Scenario } from '../../runner/scenario.ts';
 import { reapDeadRuns } from '../../runner/docker/projects.ts';
-import { processStartTicks } from '../../runner/run-owner.ts';
+import { processStartTicks, thisRunner } from '../../runner/run-owner.ts';
 import { loadTopology } from '../../runner/topology.ts';
 
 class FakeDocker implements CommandRunner {
@@ -250,11 +250,18 @@ describe('the compose backend (fake command runner)', () => {
   it('removes the projects whose runner is gone, whatever their topology, by their labels alone, and never a live runner\'s', async () => {
     const docker = new FakeDocker();
     // This process is alive; pid 2^22+1 is above Linux's pid_max, so no process has it.
-    docker.containers[runnerLabel] = [`session-lab-redis-2-lab-dead 4194305:77`, `session-lab-file-2-lab-live ${process.pid}:${processStartTicks(process.pid)}`, 'someone-else 12:not-an-owner'].join('\n');
+    docker.containers[runnerLabel] = [
+      `session-lab-redis-2-lab-dead 4194305:77`,
+      `session-lab-file-2-lab-live ${process.pid}:${processStartTicks(process.pid)}`,
+      // A runner in another PID namespace (a lab in a container on the same engine): never judged from here.
+      `session-lab-cookie-2-lab-elsewhere 4194305:77:${(thisRunner.pidNamespace ?? 0) + 1}`,
+      'someone-else 12:not-an-owner',
+    ].join('\n');
     docker.leftover = 'c1\n';
     expect(await reapDeadRuns(docker)).toEqual(['session-lab-redis-2-lab-dead']);
     expect(docker.calls.slice(1, 3)).toEqual(['docker ps -a -q --filter label=com.docker.compose.project=session-lab-redis-2-lab-dead', 'docker rm -f -v c1']);
     expect(docker.calls.join('\n')).not.toContain('lab-live');
+    expect(docker.calls.join('\n')).not.toContain('lab-elsewhere');
   });
 
   it('on a signal during start-up, stops the up in flight and then brings the project down', async () => {

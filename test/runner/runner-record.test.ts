@@ -69,10 +69,20 @@ describe('reaping what killed runners left', () => {
   it("leaves a live runner's record and processes alone", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'session-lab-runners-'));
     const pid = sleeper();
-    const record = `${thisRunner.pid}-${thisRunner.startTicks}.json`;
+    const record = `${thisRunner.pid}-${thisRunner.startTicks}-${thisRunner.pidNamespace}.json`;
     writeFileSync(join(dir, record), JSON.stringify([{ name: 'postgres', pid, startTicks: processStartTicks(pid) }]));
     expect(reapDeadRunners(dir)).toEqual([]);
     expect(await gone(pid)).toBe(false);
     expect(readdirSync(dir)).toEqual([record]);
+  });
+
+  it('never judges a runner of another PID namespace gone (its pid means nothing here)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'session-lab-runners-'));
+    const pid = sleeper();
+    const foreign = `4194305-12345-${(thisRunner.pidNamespace ?? 0) + 1}.json`;
+    writeFileSync(join(dir, foreign), JSON.stringify([{ name: 'nginx', pid, startTicks: processStartTicks(pid) }]));
+    expect(reapDeadRunners(dir)).toEqual([]);
+    expect(await gone(pid)).toBe(false);
+    expect(readdirSync(dir)).toEqual([foreign]);
   });
 });
