@@ -1,7 +1,7 @@
 // What the shop promises on the wire, in one file with no dependencies: the cookie names, the
 // headers every answer carries, the cart's shape and limits, and how a session id is tagged in
 // logs. The lab's devices and checkers read answers with these same names.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // No dot in the name: nginx can only hash on $cookie_lab_sid.
 export const sessionCookieName = 'lab_sid';
@@ -32,5 +32,5 @@ export const maxQtyPerLine = 999;
 /** A short, stable tag for a session id: enough to follow a session through interleaved logs, useless to hijack it. */
 export function sessionTag(sessionId: string | undefined): string {
   if (!sessionId) return '-';
-  return createHash('sha256').update(sessionId).digest('hex').slice(0, 8);
+  return hash('sha256', sessionId, 'hex').slice(0, 8);
 }

@@ -1,14 +1,16 @@
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from './config.ts';
 import { servedByHeader, sessionTag } from './contract.ts';
 import type { Log } from './log.ts';
 
-/** Names the serving node on every response, errors included, and never lets one be cached. */
-export function servedBy(config: Readonly<Config>): RequestHandler {
-  return (_req, res, next) => {
+/** What the node does to every answer, errors included, before anything else runs. */
+export type AnswerStep = (req: Request, res: Response) => void;
+
+/** Names the serving node, and never lets an answer be cached. */
+export function servedBy(config: Readonly<Config>): AnswerStep {
+  return (_req, res) => {
     res.setHeader(servedByHeader, config.nodeName);
     res.setHeader('Cache-Control', 'no-store');
-    next();
   };
 }
 
@@ -17,8 +19,8 @@ export function servedBy(config: Readonly<Config>): RequestHandler {
  * `server_1 GET /cart 200 existing sid=1a2b3c4d store=redis 1.4ms`. The session id is hashed:
  * a log reader can follow a session but not steal it.
  */
-export function requestLog(config: Readonly<Config>, log: Log): RequestHandler {
-  return (req, res, next) => {
+export function requestLog(config: Readonly<Config>, log: Log): AnswerStep {
+  return (req, res) => {
     const startedAt = process.hrtime.bigint();
     res.on('close', () => {
       // Health checks arrive every few seconds; only their failures are worth a line.
@@ -30,6 +32,5 @@ export function requestLog(config: Readonly<Config>, log: Log): RequestHandler {
           `sid=${sessionTag(req.sessionID)} store=${config.sessionStore} ${durationMs.toFixed(1)}ms`,
       );
     });
-    next();
   };
 }

@@ -8,8 +8,9 @@
 // refuse the lab's own http topologies.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 import helmet from 'helmet';
+import type { AnswerStep } from './request-log.ts';
 
 type Header = readonly [name: string, value: string];
 
@@ -53,11 +54,10 @@ const nonceSlot = '{nonce}';
 const pagePolicy = contentSecurityPolicy(`'nonce-${nonceSlot}'`);
 
 /** Sets the constant headers on every answer (and HSTS on one that came over TLS). */
-export function securityHeaders(): RequestHandler {
-  return (req, res, next) => {
+export function securityHeaders(): AnswerStep {
+  return (req, res) => {
     for (const [name, value] of everyAnswer) res.setHeader(name, value);
     if (req.secure) for (const [name, value] of overTls) res.setHeader(name, value);
-    next();
   };
 }
 

@@ -1,6 +1,6 @@
 // In CART_MODE=atomic a request that shows the cart would ask the backend twice: the session
 // first (express-session, before any route), then its cart. Where the backend can answer both at
-// once (Redis: one pipeline; PostgreSQL: one SELECT with a join), the store's get reads the cart
+// once (Redis: one script; PostgreSQL: one SELECT with a join), the store's get reads the cart
 // with the session and the request keeps it on its session object, so GET /cart costs one round
 // trip. The cart is as it was when the request's session was read, a moment inside the request,
 // like any read's. Every request that brings a session reads its cart this way, also one that then

@@ -40,33 +40,36 @@ function linesOf(flat: string[]): CartLine[] {
   const qty = new Map<string, number>();
   const order = new Map<string, number>();
   for (let i = 0; i + 1 < flat.length; i += 2) {
-    const [field, value] = [flat[i]!, flat[i + 1]!];
-    if (field.startsWith('q:')) qty.set(field.slice(2), Number(value));
-    else if (field.startsWith('o:')) order.set(field.slice(2), Number(value));
+    const field = flat[i]!;
+    if (field.startsWith('q:')) qty.set(field.slice(2), Number(flat[i + 1]));
+    else if (field.startsWith('o:')) order.set(field.slice(2), Number(flat[i + 1]));
   }
   return [...qty]
     .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
     .map(([sku, n]) => ({ sku, qty: n }));
 }
 
-/** The fields of HGETALL (an object, as ioredis answers it) as cart lines. */
-function linesOfHash(hash: Record<string, string>): CartLine[] {
-  return linesOf(Object.entries(hash).flat());
-}
+// The session (GET) and its cart (HGETALL, flat) in one command; an empty list when there is no session.
+const readScript = `
+local session = redis.call('GET', KEYS[1])
+if not session then return {} end
+return {session, redis.call('HGETALL', KEYS[2])}
+`;
 
 /**
- * A session (the value connect-redis keeps at sessionKey(sid)) and its cart in one round trip: both
- * commands go out in one pipeline, one write, and their answers come back together. (Not ioredis's
- * auto-pipelining: it keeps one pipeline in flight per connection, so while Redis stalls a command
- * waits out the previous batch's deadline before its own starts, and a request would answer 503
- * after two seconds instead of one.)
+ * A session (the value connect-redis keeps at sessionKey(sid)) and its cart in one round trip: one
+ * script, so one command to send, time out and decode. (Not a pipeline: ioredis builds a pipeline
+ * object per use, which cost more CPU than the read itself. Not ioredis's auto-pipelining: it
+ * keeps one pipeline in flight per connection, so while Redis stalls a command waits out the
+ * previous batch's deadline before its own starts, and a request would answer 503 after two
+ * seconds instead of one.)
  */
 export function readSessionAndCart(client: Redis, sessionKey: (sessionId: string) => string, parse: (value: string) => SessionData): ReadSessionAndCart {
+  if (!('labSessionAndCart' in client)) client.defineCommand('labSessionAndCart', { numberOfKeys: 2, lua: readScript });
+  const read = (client as unknown as Record<'labSessionAndCart', (sessionKey: string, cartKey: string) => Promise<[string?, string[]?]>>).labSessionAndCart;
   return async (sessionId) => {
-    const answers = await client.pipeline().get(sessionKey(sessionId)).hgetall(keyPrefix + sessionId).exec();
-    const [[sessionErr, value], [cartErr, hash]] = answers as [[Error | null, string | null], [Error | null, Record<string, string>]];
-    if (sessionErr ?? cartErr) throw sessionErr ?? cartErr;
-    return value ? { session: parse(value), cart: linesOfHash(hash) } : { session: null, cart: [] };
+    const [value, flat] = await read.call(client, sessionKey(sessionId), keyPrefix + sessionId);
+    return value ? { session: parse(value), cart: linesOf(flat!) } : { session: null, cart: [] };
   };
 }
 
@@ -89,7 +92,7 @@ export function redisCarts(client: Redis, ttlSeconds: number, replicated: Replic
   const run = (name: keyof typeof scripts, sessionId: string, ...args: string[]) =>
     guarded((client as unknown as Record<string, (...a: string[]) => Promise<string[]>>)[name]!(key(sessionId), ...args));
   return {
-    view: async (sessionId) => linesOfHash(await guarded(client.hgetall(key(sessionId)))),
+    view: async (sessionId) => linesOf(Object.entries(await guarded(client.hgetall(key(sessionId)))).flat()),
     add: async (sessionId, sku, qty) => {
       const result = await run('labCartAdd', sessionId, sku, String(qty), String(maxCartLines), String(maxQtyPerLine), ttlMs);
       if (result[0] === 'too_many_lines') throw cartRefused('too_many_lines');

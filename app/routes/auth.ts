@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { IRouter, Request, Response } from 'express';
 import type { UserSession } from '../auth/auth-store.ts';
 import { UsernameTakenError } from '../auth/auth-store.ts';
 import { clearTokenCookie, requireSession } from '../auth/authenticate.ts';
@@ -56,13 +56,12 @@ function sessionView(session: UserSession, current: UserSession | undefined) {
 }
 
 /** Sign-up, login, logout and the user's devices; 404 with a reason when the node has no DATABASE_URL. */
-export function authRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): Router {
-  const router = Router();
+export function authRoutes(router: IRouter, config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): void {
   if (!auth) {
     router.all(loginPaths, () => {
       throw new HttpError('login_unavailable');
     });
-    return router;
+    return;
   }
   const { store } = auth;
 
@@ -154,6 +153,4 @@ export function authRoutes(config: Readonly<Config>, cartOf: (req: Request) => R
     if (id === current.id) clearTokenCookie(res);
     res.json({ ok: true, revoked: 1 });
   });
-
-  return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import type { IRouter, Request, Response } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
@@ -35,8 +35,7 @@ export function jsonBody(req: Request): Record<string, unknown> {
  * CART_MODE's choice, see RequestCart), in the database for a logged-in user (the same on every
  * device and every node).
  */
-export function cartRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): Router {
-  const router = Router();
+export function cartRoutes(router: IRouter, config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined): void {
   const json = (res: Response, items: CartLine[], user?: string) => res.json({ node: config.nodeName, ...(user ? { user } : {}), items });
 
   router.get('/cart', async (req, res) => {
@@ -66,6 +65,4 @@ export function cartRoutes(config: Readonly<Config>, cartOf: (req: Request) => R
       json(res, await cartOf(req).remove(sku));
     }
   });
-
-  return router;
 }

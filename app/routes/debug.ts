@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { IRouter, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import type { OpenedStore } from '../stores/index.ts';
@@ -8,8 +8,7 @@ import type { OpenedStore } from '../stores/index.ts';
  * heap (memory store only), after a full garbage collection when the node runs with --expose-gc
  * (the lab runner starts nodes so). Like /healthz it never creates a session.
  */
-export function debugRoutes(config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler): Router {
-  const router = Router();
+export function debugRoutes(router: IRouter, config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler): void {
   router.get('/debug/memory', probeSession, (_req, res) => {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
@@ -35,5 +34,4 @@ export function debugRoutes(config: Readonly<Config>, opened: OpenedStore, probe
       next(HttpError.storeUnavailable(err));
     }
   });
-  return router;
 }

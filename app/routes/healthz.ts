@@ -1,4 +1,4 @@
-import { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import type { IRouter, ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Config } from '../config.ts';
 import { errorCatalog, HttpError } from '../errors.ts';
 import { describeError, type Log } from '../log.ts';
@@ -11,8 +11,7 @@ const pingTimeoutMs = 1000;
  * 200 when the store answers, 503 when it does not. It runs behind the probe session middleware,
  * which reads a session when the probe sends a cookie but never creates one.
  */
-export function healthzRoutes(config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler, log: Log): Router {
-  const router = Router();
+export function healthzRoutes(router: IRouter, config: Readonly<Config>, opened: OpenedStore, probeSession: RequestHandler, log: Log): void {
   const status = { node: config.nodeName, store: opened.kind };
   const unhealthy = (res: Response, cause: unknown) => {
     log(`${config.nodeName} health: ${opened.kind} store at ${opened.target} not answering: ${describeError(cause)}`);
@@ -31,5 +30,4 @@ export function healthzRoutes(config: Readonly<Config>, opened: OpenedStore, pro
     if (err instanceof HttpError && err.code === 'store_unavailable') unhealthy(res, err.cause);
     else next(err);
   }) as ErrorRequestHandler);
-  return router;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Router, type Request, type RequestHandler } from 'express';
+import type { IRouter, Request, RequestHandler } from 'express';
 import type { Auth } from '../auth/index.ts';
 import type { RequestCart } from '../carts/request-cart.ts';
 import type { Config } from '../config.ts';
@@ -14,8 +14,7 @@ function scriptSafeJson(value: unknown): string {
 }
 
 /** GET /: the shop page, with the serving node, the session state, the cart and, when logged in, the user's devices. */
-export function pageRoutes(config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined, authenticate: RequestHandler | undefined): Router {
-  const router = Router();
+export function pageRoutes(router: IRouter, config: Readonly<Config>, cartOf: (req: Request) => RequestCart, auth: Auth | undefined, authenticate: RequestHandler | undefined): void {
   router.get('/', ...(authenticate ? [authenticate] : []), async (req, res) => {
     const session = res.locals.userSession;
     const loggedIn = session && auth;
@@ -35,5 +34,4 @@ export function pageRoutes(config: Readonly<Config>, cartOf: (req: Request) => R
     const page = template.replace('{{PAGE_STATE}}', () => scriptSafeJson(state)).replaceAll('{{CSP_NONCE}}', allowPageInlines(res));
     res.type('html').send(page);
   });
-  return router;
 }

@@ -1,11 +1,10 @@
 import { parse as parseCookies } from 'cookie';
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { Config } from '../config.ts';
 import { regenerateSession, saveSession } from '../session.ts';
 
 /** The article's demo route: the session id the server holds and the cookies the client sent. */
-export function sessionRoutes(config: Readonly<Config>): Router {
-  const router = Router();
+export function sessionRoutes(router: IRouter, config: Readonly<Config>): void {
   router.get('/session', (req, res) => {
     res.json({
       sessionID: req.sessionID,
@@ -21,5 +20,4 @@ export function sessionRoutes(config: Readonly<Config>): Router {
     await saveSession(req);
     res.json({ sessionID: req.sessionID, node: config.nodeName, ended: true });
   });
-  return router;
 }
