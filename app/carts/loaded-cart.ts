@@ -46,6 +46,8 @@ export function cartLoadsWithSession(store: Store, read: ReadSessionAndCart): vo
 export function takeLoadedCart(session: object): CartLine[] | undefined {
   const carrying = session as Carrying;
   const cart = carrying[loadedCart];
-  delete carrying[loadedCart];
+  // Not delete: a deleted property turns the session object into a slow dictionary for the rest
+  // of the request (express-session serializes it again to see whether it changed).
+  carrying[loadedCart] = undefined;
   return cart;
 }
