@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Config } from './config.ts';
+import { sessionStateHeader } from './contract.ts';
 import { isDatabaseUnavailable } from './db.ts';
 import { fromBodyParserError, fromRouterError, HttpError } from './errors.ts';
 import { describeError, type Log } from './log.ts';
@@ -27,6 +28,8 @@ export function errorHandler(config: Readonly<Config>, log: Log): ErrorRequestHa
     // express-session touches or saves the session before it lets an answer end: with the store
     // not answering that would hold the 503 for another full deadline. No session, no touch.
     if (known.code === 'store_unavailable') delete (req as { session?: unknown }).session;
+    // Set here rather than ahead on every request: most answers get theirs from markSessionState.
+    if (!res.hasHeader(sessionStateHeader)) res.setHeader(sessionStateHeader, res.locals.sessionState ?? 'unknown');
     res.status(known.status).json(known.toJSON());
   };
 }

@@ -106,7 +106,6 @@ export function readSessionCookie(): RequestHandler {
   return (req, res, next) => {
     res.locals.cookieSessionId = claimedSessionId(req.headers.cookie);
     res.locals.sessionState = 'unknown';
-    res.setHeader(sessionStateHeader, 'unknown');
     next();
   };
 }
