@@ -47,9 +47,9 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   healthzRoutes(app, config, opened, probe, log);
   debugRoutes(app, config, opened, probe);
 
-  app.use(sessionCookie, sendExtendedCookie(config), createSessionMiddleware(config, opened, false), markSessionState, decideExtension(config), persistNewSession);
+  app.use(sessionCookie, sendExtendedCookie(config), createSessionMiddleware(config, opened, false), markSessionState, decideExtension(config), persistNewSession(config));
   // The page shows a stale login as a notice; every other route refuses it with 401.
-  const cartOf = requestCarts(config.cartMode, opened.carts);
+  const cartOf = requestCarts(config, opened.carts);
   pageRoutes(app, config, cartOf, auth, auth ? authenticate(config, auth, true) : undefined);
   if (auth) app.use(authenticate(config, auth));
   app.use(express.json({ limit: bodyLimitBytes }));

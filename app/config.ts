@@ -10,6 +10,10 @@ export type StoreKind = (typeof storeKinds)[number];
 export const cartModes = ['atomic', 'session'] as const;
 export type CartMode = (typeof cartModes)[number];
 
+/** What login does with the anonymous cart: merge it into the user's, or drop it with the old session. */
+export const loginCartModes = ['merge', 'drop'] as const;
+export type LoginCartMode = (typeof loginCartModes)[number];
+
 /** Express's `trust proxy` setting: off, a hop count, or addresses/subnets/named ranges. */
 export type TrustProxy = boolean | number | string[];
 
@@ -45,6 +49,17 @@ export interface Config {
   /** Whether each use of a token extends it by the TTL. */
   sessionTokenSliding: boolean;
   cartMode: CartMode;
+  /**
+   * merge: login folds the anonymous cart into the user's before the session id changes; drop: it
+   * regenerates the session and nothing carries the cart over (what many apps do, see login-drops-cart).
+   */
+  loginCart: LoginCartMode;
+  /**
+   * true: a visitor's first request stores its session, and the cookie goes out at once (the
+   * article's demo; every request without a cookie, a probe's or a bot's, stores one too). false:
+   * a session is stored only once it holds something (the first cart change, a login).
+   */
+  sessionSaveUninitialized: boolean;
   /**
    * How long an idle keep-alive connection stays open. Longer than the balancer keeps an idle
    * connection to a node, so that nginx, never the node, closes it: a request nginx writes onto a
@@ -137,6 +152,12 @@ function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${raw}")`);
 }
 
+function parseSaveUninitialized(env: Env, store: StoreKind): boolean {
+  const save = parseBoolean(env, 'SESSION_SAVE_UNINITIALIZED', true);
+  if (!save && store === 'cookie') throw new ConfigError('SESSION_SAVE_UNINITIALIZED=false needs a store: the cookie store keeps nothing on a server to flood');
+  return save;
+}
+
 function parseTrustProxy(env: Env): TrustProxy {
   const raw = read(env, 'TRUST_PROXY');
   if (raw === undefined) return false;
@@ -225,6 +246,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
     cartMode: parseCartMode(env, sessionStore),
+    loginCart: parseOneOf(env, 'LOGIN_CART', loginCartModes, 'merge'),
+    sessionSaveUninitialized: parseSaveUninitialized(env, sessionStore),
     keepAliveTimeoutSeconds: parseInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
   };
   return Object.freeze(config);

@@ -69,8 +69,9 @@ class StoreView extends session.Store {
  * express-session middleware around the opened store. The shop creates and saves a session on a
  * visitor's first request (saveUninitialized), like the article's /session demo: every client
  * gets its cookie at once, so what the store does with it shows from the first step. Production
- * apps usually save only modified sessions, because bots would fill the store otherwise (the
- * memory-growth scenario shows that cost). Probes (health checks) never create sessions.
+ * apps usually save only modified sessions, because probes and bots would fill the store otherwise
+ * (memory-growth and probe-session-flood show that cost): SESSION_SAVE_UNINITIALIZED=false. The
+ * node's own health path (/healthz) never creates sessions.
  */
 export function createSessionMiddleware(config: Readonly<Config>, opened: OpenedStore, forProbes: boolean): RequestHandler {
   if (!opened.store) return cookieSession(config, forProbes);
@@ -79,7 +80,7 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
     secret: config.sessionSecrets,
     store: forProbes && opened.store instanceof session.MemoryStore ? new StoreView(opened.store) : opened.store,
     resave: false,
-    saveUninitialized: !forProbes,
+    saveUninitialized: !forProbes && config.sessionSaveUninitialized,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -132,12 +133,17 @@ export async function regenerateSession(req: Request): Promise<void> {
   await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(HttpError.storeUnavailable(err)) : resolve())));
 }
 
-/** Shop routes store a new session before answering, for the same reason. */
-export const persistNewSession: RequestHandler = async (req, res, next) => {
-  try {
-    if (res.locals.sessionState !== 'existing') await saveSession(req);
-    next();
-  } catch (err) {
-    next(err);
-  }
-};
+/**
+ * Shop routes store a new session before answering, for the same reason (unless new sessions are
+ * stored only once they hold something: SESSION_SAVE_UNINITIALIZED=false).
+ */
+export function persistNewSession(config: Readonly<Config>): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      if (config.sessionSaveUninitialized && res.locals.sessionState !== 'existing') await saveSession(req);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,7 +1,7 @@
 // The cart of one request's session, whichever CART_MODE: routes ask cartOf(req) and never care
 // where the cart lives.
 import type { Request } from 'express';
-import type { CartMode } from '../config.ts';
+import type { Config } from '../config.ts';
 import type { CartLine } from '../contract.ts';
 import { saveSession } from '../session.ts';
 import { addToCart, removeFromCart, type CartStore } from './cart-store.ts';
@@ -17,6 +17,11 @@ declare module 'express-session' {
   interface SessionData {
     /** The cart, in CART_MODE=session only. */
     cart: CartLine[];
+    /**
+     * Set at the first cart change when SESSION_SAVE_UNINITIALIZED=false: the change that makes
+     * the session worth storing (its cart lives beside it, keyed by its id).
+     */
+    holdsCart: true;
   }
 }
 
@@ -46,24 +51,32 @@ function sessionFieldCart(req: Request): RequestCart {
 /**
  * CART_MODE=atomic: each change is one atomic operation of the store's backend, keyed by the
  * session id. A view uses the cart read with the session when there is one (see loaded-cart.ts);
- * a change makes it stale, so it is dropped.
+ * a change makes it stale, so it is dropped. When new sessions are not stored until they hold
+ * something, the first change stores this one first: a cart keyed by an id no stored session has
+ * would be lost with the next request, which gets a new id.
  */
-function atomicCart(req: Request, carts: CartStore): RequestCart {
+function atomicCart(req: Request, carts: CartStore, saveUninitialized: boolean): RequestCart {
+  const storeSession = async () => {
+    if (saveUninitialized || req.session.holdsCart) return;
+    req.session.holdsCart = true;
+    await saveSession(req);
+  };
   return {
     view: async () => takeLoadedCart(req.session) ?? carts.view(req.sessionID),
-    add: (sku, qty) => {
+    add: async (sku, qty) => {
       takeLoadedCart(req.session);
+      await storeSession();
       return carts.add(req.sessionID, sku, qty);
     },
-    remove: (sku) => {
+    remove: async (sku) => {
       takeLoadedCart(req.session);
       return carts.remove(req.sessionID, sku);
     },
   };
 }
 
-export function requestCarts(mode: CartMode, carts: CartStore | undefined): (req: Request) => RequestCart {
-  if (mode === 'session') return sessionFieldCart;
+export function requestCarts(config: Readonly<Pick<Config, 'cartMode' | 'sessionSaveUninitialized'>>, carts: CartStore | undefined): (req: Request) => RequestCart {
+  if (config.cartMode === 'session') return sessionFieldCart;
   if (!carts) throw new Error('CART_MODE=atomic needs a store with carts');
-  return (req) => atomicCart(req, carts);
+  return (req) => atomicCart(req, carts, config.sessionSaveUninitialized);
 }

@@ -74,7 +74,7 @@ export function authRoutes(router: IRouter, config: Readonly<Config>, cartOf: (r
     // session and its cart, so a failure before that point loses nothing.
     const token = newToken();
     const session = await store.createSession(user.id, tokenHash(token), auth.ttlSeconds, device, createdWith);
-    await store.mergeCart(user.id, await cartOf(req).view());
+    if (config.loginCart === 'merge') await store.mergeCart(user.id, await cartOf(req).view());
     await regenerateSession(req);
     await saveSession(req);
     const secure = config.cookieSecure === 'auto' ? req.secure : config.cookieSecure;

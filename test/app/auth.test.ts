@@ -108,6 +108,16 @@ describe('sign-up and login', () => {
     expect(rows.rows).toEqual([{ sku: 'apple', qty: 3 }, { sku: 'bread', qty: 1 }]);
   });
 
+  it('drops the anonymous cart at login with LOGIN_CART=drop: the regenerated session starts empty', async () => {
+    const node = await loginNode({ LOGIN_CART: 'drop', SESSION_STORE: 'redis', REDIS_URL: inject('redisUrl') });
+    const username = unique('drop');
+    await signup(node.device('setup'), username);
+    const laptop = node.device('laptop');
+    await laptop.post('/cart/items', { sku: 'apple', qty: 2 });
+    await login(laptop, username);
+    expect((await laptop.get('/cart')).body).toMatchObject({ user: username, items: [] });
+  });
+
   it('leaves out the anonymous lines past the line limit when merging at login', async () => {
     const node = await loginNode();
     const username = unique('full');

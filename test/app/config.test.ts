@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       sessionTokenTtlSeconds: 7 * 24 * 3600,
       sessionTokenSliding: false,
       cartMode: 'atomic',
+      loginCart: 'merge',
+      sessionSaveUninitialized: true,
       keepAliveTimeoutSeconds: 65,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -50,6 +52,8 @@ describe('loadConfig', () => {
       SESSION_TOKEN_TTL_SECONDS: '120',
       SESSION_TOKEN_SLIDING: 'on',
       CART_MODE: 'session',
+      LOGIN_CART: 'drop',
+      SESSION_SAVE_UNINITIALIZED: 'false',
       KEEP_ALIVE_TIMEOUT_SECONDS: '90',
     });
     expect(config).toEqual({
@@ -71,6 +75,8 @@ describe('loadConfig', () => {
       sessionTokenTtlSeconds: 120,
       sessionTokenSliding: true,
       cartMode: 'session',
+      loginCart: 'drop',
+      sessionSaveUninitialized: false,
       keepAliveTimeoutSeconds: 90,
     });
   });
@@ -120,6 +126,9 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: '' }, 'SESSION_SECRET is required'],
     [{}, 'SESSION_SECRET is required'],
     [{ ...base, CART_MODE: 'locked' }, 'CART_MODE must be one of atomic, session (got "locked")'],
+    [{ ...base, LOGIN_CART: 'keep' }, 'LOGIN_CART must be one of merge, drop (got "keep")'],
+    [{ ...base, SESSION_SAVE_UNINITIALIZED: 'maybe' }, 'SESSION_SAVE_UNINITIALIZED must be true or false (got "maybe")'],
+    [{ ...base, SESSION_STORE: 'cookie', SESSION_SAVE_UNINITIALIZED: 'false' }, 'SESSION_SAVE_UNINITIALIZED=false needs a store: the cookie store keeps nothing on a server to flood'],
     [{ ...base, SESSION_SECRET: 'a,,b' }, 'SESSION_SECRET must be comma-separated non-empty secrets'],
     [{ ...base, SESSION_STORE: 'mongo' }, 'SESSION_STORE must be one of memory, file, redis, postgres, cookie (got "mongo")'],
     [{ ...base, PORT: 'http' }, 'PORT must be an integer from 0 to 65535 (got "http")'],

@@ -258,6 +258,30 @@ describe('GET /debug/sessions', () => {
   });
 });
 
+describe('with SESSION_SAVE_UNINITIALIZED=false', () => {
+  const sessionsHeld = async (node: Awaited<ReturnType<typeof startTestNode>>) => ((await node.device('count').get('/debug/sessions')).body as { sessions: number }).sessions;
+
+  it('stores no session and sets no cookie for requests that put nothing in it', async () => {
+    const node = await startTestNode({ SESSION_SAVE_UNINITIALIZED: 'false' });
+    for (const path of ['/', '/cart', '/session']) {
+      const answer = await node.device(`probe ${path}`).get(path);
+      expect([answer.status, answer.sessionState, answer.headers['set-cookie']]).toEqual([200, 'new', undefined]);
+    }
+    expect(await sessionsHeld(node)).toBe(0);
+  });
+
+  it('stores the session at the first cart change, and the cart is there on the next request', async () => {
+    const node = await startTestNode({ SESSION_SAVE_UNINITIALIZED: 'false' });
+    const device = node.device();
+    const added = await device.post('/cart/items', { sku: 'apple', qty: 2 });
+    expect(setCookieOf(added)).toMatch(/^lab_sid=/);
+    const next = await device.get('/cart');
+    expectShopHeaders(next, 'existing');
+    expect(next.body).toMatchObject({ items: [{ sku: 'apple', qty: 2 }] });
+    expect(await sessionsHeld(node)).toBe(1);
+  });
+});
+
 describe('security headers', () => {
   it('sends a CSP with a fresh nonce per response, nosniff, no framing, no referrer, and no HSTS over http', async () => {
     const node = await startTestNode();
