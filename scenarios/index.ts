@@ -12,6 +12,7 @@ import { killUnderLoad, killUnderLoadPostgres } from './kill-under-load.ts';
 import { loginMultiDevice } from './login-multi-device.ts';
 import { lostUpdate } from './lost-update.ts';
 import { logoutAll } from './logout-all.ts';
+import { loginDropsCart, loginKeepsCart, loginKeepsCartPostgres } from './login-keeps-cart.ts';
 import { memoryGrowth } from './memory-growth.ts';
 import { memoryRestart } from './memory-restart.ts';
 import { multiDevice } from './multi-device.ts';
@@ -49,6 +50,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   logoutAll,
   tokenExpiry,
   sessionFixation,
+  loginKeepsCart,
+  loginKeepsCartPostgres,
+  loginDropsCart,
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,
