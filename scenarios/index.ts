@@ -21,6 +21,7 @@ import { postgresPartition } from './postgres-partition.ts';
 import { nodeStorePartition, nodeStorePartitionNextUpstream } from './node-store-partition.ts';
 import { clockSkewCookie, clockSkewPostgres, clockSkewRedis, clockSkewToken } from './clock-skew.ts';
 import { postgresShared } from './postgres-shared.ts';
+import { probeSessionFlood, probeSessionFloodRedis, probeSessionFloodRemedy } from './probe-session-flood.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
 import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from './redis-split-brain.ts';
@@ -53,6 +54,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   loginKeepsCart,
   loginKeepsCartPostgres,
   loginDropsCart,
+  probeSessionFlood,
+  probeSessionFloodRedis,
+  probeSessionFloodRemedy,
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,
