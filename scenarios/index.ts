@@ -12,6 +12,7 @@ import { killUnderLoad, killUnderLoadPostgres } from './kill-under-load.ts';
 import { loginMultiDevice } from './login-multi-device.ts';
 import { lostUpdate } from './lost-update.ts';
 import { logoutAll } from './logout-all.ts';
+import { logoutResurrection, logoutResurrectionPostgres, logoutStaysEnded, logoutStaysEndedPostgres, logoutStaysEndedTouch } from './logout-resurrection.ts';
 import { loginDropsCart, loginKeepsCart, loginKeepsCartPostgres } from './login-keeps-cart.ts';
 import { memoryGrowth } from './memory-growth.ts';
 import { memoryRestart } from './memory-restart.ts';
@@ -57,6 +58,11 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   probeSessionFlood,
   probeSessionFloodRedis,
   probeSessionFloodRemedy,
+  logoutResurrection,
+  logoutResurrectionPostgres,
+  logoutStaysEnded,
+  logoutStaysEndedTouch,
+  logoutStaysEndedPostgres,
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,

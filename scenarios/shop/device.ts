@@ -118,9 +118,9 @@ export class ShopDevice {
     return this.perform({ action: shopActions.viewSession, method: 'GET', path: '/session' });
   }
 
-  /** DELETE /session: ends this session; a new, empty one takes its place. */
+  /** DELETE /session: ends this session (recorded as args.ended); a new, empty one takes its place. */
   endSession(): Promise<ShopOp> {
-    return this.perform({ action: shopActions.endSession, method: 'DELETE', path: '/session' });
+    return this.perform({ action: shopActions.endSession, method: 'DELETE', path: '/session', args: { ended: this.sessionTag } });
   }
 
   // The device logs in under its own name as the device label, so that another device can revoke it by name.
