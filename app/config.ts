@@ -61,6 +61,12 @@ export interface Config {
    */
   sessionSaveUninitialized: boolean;
   /**
+   * true: a changed session is saved before the answer goes out (a store failure is a 503, and
+   * whatever the answer confirms is in the store). false: express-session saves it as the answer
+   * ends, after the status line and headers are sent (redirect-before-save shows the cost).
+   */
+  sessionSaveBeforeAnswer: boolean;
+  /**
    * How long an idle keep-alive connection stays open. Longer than the balancer keeps an idle
    * connection to a node, so that nginx, never the node, closes it: a request nginx writes onto a
    * connection the node is closing comes back as a 502.
@@ -248,6 +254,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     cartMode: parseCartMode(env, sessionStore),
     loginCart: parseOneOf(env, 'LOGIN_CART', loginCartModes, 'merge'),
     sessionSaveUninitialized: parseSaveUninitialized(env, sessionStore),
+    sessionSaveBeforeAnswer: parseBoolean(env, 'SESSION_SAVE_BEFORE_ANSWER', true),
     keepAliveTimeoutSeconds: parseInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
   };
   return Object.freeze(config);

@@ -135,12 +135,13 @@ export async function regenerateSession(req: Request): Promise<void> {
 
 /**
  * Shop routes store a new session before answering, for the same reason (unless new sessions are
- * stored only once they hold something: SESSION_SAVE_UNINITIALIZED=false).
+ * stored only once they hold something, SESSION_SAVE_UNINITIALIZED=false, or saved as the answer
+ * ends, SESSION_SAVE_BEFORE_ANSWER=false).
  */
 export function persistNewSession(config: Readonly<Config>): RequestHandler {
   return async (req, res, next) => {
     try {
-      if (config.sessionSaveUninitialized && res.locals.sessionState !== 'existing') await saveSession(req);
+      if (config.sessionSaveUninitialized && config.sessionSaveBeforeAnswer && res.locals.sessionState !== 'existing') await saveSession(req);
       next();
     } catch (err) {
       next(err);

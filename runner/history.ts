@@ -43,6 +43,11 @@ export interface Op {
   value?: unknown;
   /** Why there was no answer. */
   error?: string;
+  /**
+   * A request whose redirect the device followed on its headers (Lab.sendFollowingRedirect): how
+   * long after the headers its body ended. The op itself ends when the headers came.
+   */
+  bodyLagMs?: number;
 }
 
 /** What a recorder passes in; History numbers it. */
@@ -69,7 +74,12 @@ export class History {
 
   /** Milliseconds since the run started. */
   now(): number {
-    return Math.round((performance.now() - this.startedAt) * 10) / 10;
+    return this.at(performance.now());
+  }
+
+  /** A moment taken with performance.now(), in milliseconds since the run started. */
+  at(performanceMs: number): number {
+    return Math.round((performanceMs - this.startedAt) * 10) / 10;
   }
 
   record<O extends Op>(input: OpInput<O>): O {

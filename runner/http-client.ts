@@ -13,6 +13,16 @@ export interface Answer {
   text: string;
 }
 
+/** A request whose redirect was followed on its headers (see Device.sendFollowingRedirect). */
+export interface Followed {
+  first: Answer;
+  /** When the first answer's headers came, and when its body ended (performance.now()). */
+  headersAtMs: number;
+  bodyEndedAtMs: number;
+  /** The answer to the GET of its Location, when it was a redirect. */
+  followed?: Answer;
+}
+
 export interface DeviceOptions {
   /** Source address for this device's connections, e.g. 127.0.0.2. */
   localAddress?: string;
@@ -86,6 +96,28 @@ export class Device {
   }
 
   async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    return (await this.open(method, path, body, headers)).answer();
+  }
+
+  /**
+   * Sends a request and, when its answer is a redirect, follows it as soon as the status line and
+   * headers arrive, as a browser does, with the cookies those headers set, before the answer's
+   * body has ended. Timed on performance.now(): when the headers came, when the body ended.
+   */
+  async sendFollowingRedirect(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Followed> {
+    const opened = await this.open(method, path, body, headers);
+    const headersAtMs = performance.now();
+    const location = firstHeader(opened.headers.location);
+    const redirected = opened.status >= 300 && opened.status < 400 && location !== undefined;
+    const [first, followed] = await Promise.all([
+      opened.answer().then((answer) => ({ answer, bodyEndedAtMs: performance.now() })),
+      redirected ? this.send('GET', location, undefined, headers) : undefined,
+    ]);
+    return { first: first.answer, headersAtMs, bodyEndedAtMs: first.bodyEndedAtMs, ...(followed ? { followed } : {}) };
+  }
+
+  /** Sends a request, keeps the cookies its headers set; answer() then reads the body. */
+  private async open(method: string, path: string, body: unknown, headers: Record<string, string>) {
     // Named, so that the balancer's access log (and the console reading it) can say which device sent it.
     const allHeaders: Record<string, string> = { 'x-lab-device': this.name, ...headers };
     if (this.cookieHeader) allHeaders.cookie = this.cookieHeader;
@@ -96,23 +128,26 @@ export class Device {
     }
     const response = await request(new URL(path, this.baseUrl), { method: method as 'GET', headers: allHeaders, body: payload, dispatcher: this.agent });
     this.remember(response.headers['set-cookie']);
-    const text = await response.body.text();
-    let parsed: unknown = text;
-    if (String(response.headers['content-type'] ?? '').includes('application/json')) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
+    const answer = async (): Promise<Answer> => {
+      const text = await response.body.text();
+      let parsed: unknown = text;
+      if (String(response.headers['content-type'] ?? '').includes('application/json')) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
       }
-    }
-    return {
-      status: response.statusCode,
-      servedBy: firstHeader(response.headers['x-served-by']),
-      sessionState: firstHeader(response.headers['x-session-state']),
-      headers: response.headers,
-      body: parsed,
-      text,
+      return {
+        status: response.statusCode,
+        servedBy: firstHeader(response.headers['x-served-by']),
+        sessionState: firstHeader(response.headers['x-session-state']),
+        headers: response.headers,
+        body: parsed,
+        text,
+      };
     };
+    return { status: response.statusCode, headers: response.headers, answer };
   }
 
   get(path: string): Promise<Answer> {

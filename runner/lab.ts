@@ -12,9 +12,17 @@ import { Device, type Answer, type DeviceOptions } from './http-client.ts';
 /** The faults whose target is one service (recorded as args.service); the others record args.target. */
 const serviceFaults = new Set<FaultName>(['restart', 'kill', 'stop', 'start', 'pause', 'resume', 'isolate']);
 
-/** How a request's result counts: see OpType. Reads have no effect, so a failed read is a plain fail. */
+/** Why a request got no answer, in one line. */
+function describeRequestError(err: unknown): string {
+  return err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * How a request's result counts: see OpType. A redirect is an answer the app chose (a form's 303
+ * confirms what it posted). Reads have no effect, so a failed read is a plain fail.
+ */
 export function classify(isWrite: boolean, status: number | undefined): OpType {
-  if (status !== undefined && status >= 200 && status < 300) return 'ok';
+  if (status !== undefined && status >= 200 && status < 400) return 'ok';
   if (status !== undefined && status >= 400 && status < 500) return 'fail';
   // No answer, or a 5xx: the node (or nginx) may have applied a write before failing.
   return isWrite ? 'info' : 'fail';
@@ -66,16 +74,42 @@ export class Lab {
     try {
       answer = await client.send(spec.method, spec.path, spec.body, spec.headers);
     } catch (err) {
-      error = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+      error = describeRequestError(err);
     }
+    const op = this.recordAnswer(client, spec, startedMs, this.history.now(), answer, error, observe);
+    return { op, answer };
+  }
+
+  /**
+   * Sends one request and follows its redirect as soon as the headers arrive, as a browser does
+   * (Device.sendFollowingRedirect); records both. The first op ends when its headers came (what
+   * the browser acted on), with bodyLagMs: how much later its body ended.
+   */
+  async sendFollowingRedirect<O extends Op>(client: Device, spec: RequestSpec, followAction: string, observe: Observe<O> = () => ({})): Promise<[O, O | undefined]> {
+    const startedMs = this.history.now();
+    try {
+      const { first, headersAtMs, bodyEndedAtMs, followed } = await client.sendFollowingRedirect(spec.method, spec.path, spec.body, spec.headers);
+      const headersMs = this.history.at(headersAtMs);
+      const bodyLagMs = Math.round((bodyEndedAtMs - headersAtMs) * 10) / 10;
+      const firstOp = this.recordAnswer(client, spec, startedMs, headersMs, first, undefined, (answer) => ({ bodyLagMs, ...observe(answer) }) as Partial<OpInput<O>>);
+      if (!followed) return [firstOp, undefined];
+      const location = String(first.headers.location);
+      const followedOp = this.recordAnswer(client, { action: followAction, method: 'GET', path: location }, headersMs, this.history.now(), followed, undefined, observe);
+      return [firstOp, followedOp];
+    } catch (err) {
+      return [this.recordAnswer(client, spec, startedMs, this.history.now(), undefined, describeRequestError(err), observe), undefined];
+    }
+  }
+
+  private recordAnswer<O extends Op>(client: Device, spec: RequestSpec, startedMs: number, endedMs: number, answer: Answer | undefined, error: string | undefined, observe: Observe<O>): O {
     const succeeded = answer !== undefined && answer.status >= 200 && answer.status < 300;
-    const op = this.history.record<O>({
+    return this.history.record<O>({
       process: client.name,
       action: spec.action,
       ...(spec.args ? { args: spec.args } : {}),
       type: classify(spec.method !== 'GET', answer?.status),
       startedMs,
-      endedMs: this.history.now(),
+      endedMs,
       request: [spec.method, spec.path, spec.detail].filter(Boolean).join(' '),
       status: answer?.status,
       servedBy: answer?.servedBy,
@@ -84,7 +118,6 @@ export class Lab {
       ...(answer && (!succeeded || spec.keepBody) ? { value: answer.body } : {}),
       ...observe(answer),
     } as OpInput<O>);
-    return { op, answer };
   }
 
   /** Records an op the workload made up itself (e.g. a summary of many requests). */

@@ -24,6 +24,7 @@ import { clockSkewCookie, clockSkewPostgres, clockSkewRedis, clockSkewToken } fr
 import { postgresShared } from './postgres-shared.ts';
 import { probeSessionFlood, probeSessionFloodRedis, probeSessionFloodRemedy } from './probe-session-flood.ts';
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
+import { redirectAfterSave, redirectBeforeSave, redirectBeforeSaveRedis } from './redirect-before-save.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
 import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from './redis-split-brain.ts';
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
@@ -63,6 +64,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   logoutStaysEnded,
   logoutStaysEndedTouch,
   logoutStaysEndedPostgres,
+  redirectBeforeSave,
+  redirectBeforeSaveRedis,
+  redirectAfterSave,
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,

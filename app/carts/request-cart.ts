@@ -30,14 +30,16 @@ declare module 'express-session' {
  * request changes its own copy of the session, and the store keeps whichever save comes last:
  * two adds at once can both be acknowledged while one of them is lost.
  */
-function sessionFieldCart(req: Request): RequestCart {
+function sessionFieldCart(req: Request, saveBeforeAnswer: boolean): RequestCart {
   const change = async (next: (lines: CartLine[]) => CartLine[]) => {
     const before = req.session.cart ?? [];
     const after = next(before);
     if (after !== before) {
       req.session.cart = after;
-      // Saved before the answer, so that a store failure is a 503 rather than a silent loss.
-      await saveSession(req);
+      // Saved before the answer, so that a store failure is a 503 rather than a silent loss, and
+      // a request sent once the answer arrives reads the change. Otherwise express-session saves
+      // it as the answer ends, after sending the headers.
+      if (saveBeforeAnswer) await saveSession(req);
     }
     return after;
   };
@@ -75,8 +77,8 @@ function atomicCart(req: Request, carts: CartStore, saveUninitialized: boolean):
   };
 }
 
-export function requestCarts(config: Readonly<Pick<Config, 'cartMode' | 'sessionSaveUninitialized'>>, carts: CartStore | undefined): (req: Request) => RequestCart {
-  if (config.cartMode === 'session') return sessionFieldCart;
+export function requestCarts(config: Readonly<Pick<Config, 'cartMode' | 'sessionSaveUninitialized' | 'sessionSaveBeforeAnswer'>>, carts: CartStore | undefined): (req: Request) => RequestCart {
+  if (config.cartMode === 'session') return (req) => sessionFieldCart(req, config.sessionSaveBeforeAnswer);
   if (!carts) throw new Error('CART_MODE=atomic needs a store with carts');
   return (req) => atomicCart(req, carts, config.sessionSaveUninitialized);
 }

@@ -44,13 +44,18 @@ export function cartRoutes(router: IRouter, config: Readonly<Config>, cartOf: (r
     else json(res, await cartOf(req).view());
   });
 
+  // ?then=cart answers 303 See Other to /cart instead of the cart itself: Post/Redirect/Get, as a
+  // form without script does, so that a reload does not add again.
   router.post('/cart/items', async (req, res) => {
     const body = jsonBody(req);
     const sku = parseSku(body.sku);
     const qty = parseQty(body.qty);
+    const then = req.query.then;
+    if (then !== undefined && then !== 'cart') throw new HttpError('invalid_field', 'then must be "cart" (answer 303 to /cart) when given', 'then');
     const session = res.locals.userSession;
-    if (session && auth) json(res, await auth.store.addToCart(session.userId, sku, qty), session.username);
-    else json(res, await cartOf(req).add(sku, qty));
+    const items = session && auth ? await auth.store.addToCart(session.userId, sku, qty) : await cartOf(req).add(sku, qty);
+    if (then === 'cart') res.redirect(303, '/cart');
+    else json(res, items, session && auth ? session.username : undefined);
   });
 
   // Idempotent: removing a sku that is not in the cart answers the cart as it is, so a client

@@ -61,28 +61,34 @@ export class ShopDevice {
   }
 
   private async perform(spec: RequestSpec): Promise<ShopOp> {
-    const headers = this.bearerToken ? { authorization: `Bearer ${this.bearerToken}` } : undefined;
-    const { op } = await this.lab.send<ShopOp>(this.client, { ...spec, ...(headers ? { headers } : {}) }, (answer: Answer | undefined) => {
-      const token = (answer?.body as { token?: unknown } | null)?.token;
-      if (this.bearer && typeof token === 'string') this.bearerToken = token;
-      const cart = cartOf(answer?.body);
-      const user = userOf(answer?.body);
-      const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
-      const setCookie = [answer?.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith(`${sessionCookieName}=`));
-      const expires = /;\s*expires=([^;]+)/i.exec(setCookie ?? '')?.[1];
-      const upstreamTries = String(answer?.headers['x-upstream'] ?? '').split(',').filter((s) => s.trim()).length;
-      return {
-        session: this.sessionTag,
-        ...(cart ? { cart } : {}),
-        ...(user ? { user } : {}),
-        ...(seen ? { seen } : {}),
-        ...(setCookie ? { cookieBytes: setCookie.length } : {}),
-        ...(expires ? { cookieExpiresInSeconds: Math.round((Date.parse(expires) - Date.now()) / 1000) } : {}),
-        ...(upstreamTries > 1 ? { upstreamTries } : {}),
-      };
-    });
+    const { op } = await this.lab.send<ShopOp>(this.client, this.withToken(spec), this.observe);
     return op;
   }
+
+  private withToken(spec: RequestSpec): RequestSpec {
+    return this.bearerToken ? { ...spec, headers: { authorization: `Bearer ${this.bearerToken}` } } : spec;
+  }
+
+  /** What a shop answer shows, as the op's fields. */
+  private readonly observe = (answer: Answer | undefined): Partial<ShopOp> => {
+    const token = (answer?.body as { token?: unknown } | null)?.token;
+    if (this.bearer && typeof token === 'string') this.bearerToken = token;
+    const cart = cartOf(answer?.body);
+    const user = userOf(answer?.body);
+    const seen = [user ? `user ${user}` : '', formatCart(cart)].filter(Boolean).join(' → ');
+    const setCookie = [answer?.headers['set-cookie'] ?? []].flat().find((line) => line.startsWith(`${sessionCookieName}=`));
+    const expires = /;\s*expires=([^;]+)/i.exec(setCookie ?? '')?.[1];
+    const upstreamTries = String(answer?.headers['x-upstream'] ?? '').split(',').filter((s) => s.trim()).length;
+    return {
+      session: this.sessionTag,
+      ...(cart ? { cart } : {}),
+      ...(user ? { user } : {}),
+      ...(seen ? { seen } : {}),
+      ...(setCookie ? { cookieBytes: setCookie.length } : {}),
+      ...(expires ? { cookieExpiresInSeconds: Math.round((Date.parse(expires) - Date.now()) / 1000) } : {}),
+      ...(upstreamTries > 1 ? { upstreamTries } : {}),
+    };
+  };
 
   viewCart(): Promise<ShopOp> {
     return this.perform({ action: shopActions.viewCart, method: 'GET', path: '/cart' });
@@ -102,6 +108,16 @@ export class ShopDevice {
         this.perform({ action: shopActions.addItem, method: 'POST', path: '/cart/items', body: { sku, qty }, detail: `${sku}×${qty}`, args: { sku, qty, burst } }),
       ),
     );
+  }
+
+  /**
+   * Adds as a form does (POST /cart/items?then=cart, answered 303 to /cart) and follows the
+   * redirect as soon as the headers arrive, as a browser does: the second op is the cart it was
+   * sent to. args.then marks the pair for the checker.
+   */
+  async addThenFollow(sku: string, qty = 1): Promise<[ShopOp, ShopOp | undefined]> {
+    const spec: RequestSpec = { action: shopActions.addItem, method: 'POST', path: '/cart/items?then=cart', body: { sku, qty }, detail: `${sku}×${qty}`, args: { sku, qty, then: 'cart' } };
+    return this.lab.sendFollowingRedirect<ShopOp>(this.client, this.withToken(spec), shopActions.viewCart, this.observe);
   }
 
   remove(sku: string): Promise<ShopOp> {

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       cartMode: 'atomic',
       loginCart: 'merge',
       sessionSaveUninitialized: true,
+      sessionSaveBeforeAnswer: true,
       keepAliveTimeoutSeconds: 65,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
       CART_MODE: 'session',
       LOGIN_CART: 'drop',
       SESSION_SAVE_UNINITIALIZED: 'false',
+      SESSION_SAVE_BEFORE_ANSWER: 'no',
       KEEP_ALIVE_TIMEOUT_SECONDS: '90',
     });
     expect(config).toEqual({
@@ -77,6 +79,7 @@ describe('loadConfig', () => {
       cartMode: 'session',
       loginCart: 'drop',
       sessionSaveUninitialized: false,
+      sessionSaveBeforeAnswer: false,
       keepAliveTimeoutSeconds: 90,
     });
   });

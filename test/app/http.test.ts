@@ -258,6 +258,30 @@ describe('GET /debug/sessions', () => {
   });
 });
 
+describe('Post/Redirect/Get', () => {
+  it('answers an add with ?then=cart with 303 See Other to /cart, and the cart shows the add', async () => {
+    const device = (await startTestNode()).device();
+    const added = await device.send('POST', '/cart/items?then=cart', { sku: 'apple', qty: 2 });
+    expect([added.status, added.headers.location]).toEqual([303, '/cart']);
+    expect((await device.get('/cart')).body).toMatchObject({ items: [{ sku: 'apple', qty: 2 }] });
+  });
+
+  it('refuses any other then with 400 naming the field', async () => {
+    const answer = await (await startTestNode()).device().send('POST', '/cart/items?then=https://evil.example', { sku: 'apple', qty: 1 });
+    expect([answer.status, answer.body]).toEqual([400, expect.objectContaining({ field: 'then' })]);
+  });
+
+  it('with SESSION_SAVE_BEFORE_ANSWER=false and the cart in the session, saves the change as the answer ends', async () => {
+    const node = await startTestNode({ CART_MODE: 'session', SESSION_SAVE_BEFORE_ANSWER: 'false' });
+    const device = node.device();
+    expect((await device.post('/cart/items', { sku: 'apple', qty: 1 })).status).toBe(200);
+    expect((await device.post('/cart/items', { sku: 'tea', qty: 1 })).body).toMatchObject({ items: [{ sku: 'apple', qty: 1 }, { sku: 'tea', qty: 1 }] });
+    const view = await device.get('/cart');
+    expectShopHeaders(view, 'existing');
+    expect(view.body).toMatchObject({ items: [{ sku: 'apple', qty: 1 }, { sku: 'tea', qty: 1 }] });
+  });
+});
+
 describe('with SESSION_SAVE_UNINITIALIZED=false', () => {
   const sessionsHeld = async (node: Awaited<ReturnType<typeof startTestNode>>) => ((await node.device('count').get('/debug/sessions')).body as { sessions: number }).sessions;
 

@@ -56,4 +56,34 @@ describe('Device', () => {
     expect(phone.cookie('lab_sid')).toBe('abc');
     expect((await phone.get('/')).body).toMatchObject({ cookie: 'other=1' });
   });
+
+  it('follows a redirect the moment its headers arrive, with the cookies they set, before the body has ended', async () => {
+    // The redirect's headers and all but its last byte at once; the last byte only once the
+    // followed GET has arrived, as express-session holds it back until its save ends.
+    let releaseLastByte: () => void = () => {};
+    server = createServer((req, res) => {
+      if (req.url === '/form') {
+        res.writeHead(303, { location: '/next', 'set-cookie': 'lab_sid=s%3Anew.sig', 'content-length': '4' });
+        res.write('See');
+        releaseLastByte = () => res.end('.');
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ cookie: req.headers.cookie ?? null }));
+      releaseLastByte();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const browser = device('browser', `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const { first, followed, headersAtMs, bodyEndedAtMs } = await browser.sendFollowingRedirect('POST', '/form', { a: 1 });
+    expect([first.status, first.text]).toEqual([303, 'See.']);
+    expect(followed?.body).toEqual({ cookie: 'lab_sid=s%3Anew.sig' });
+    expect(bodyEndedAtMs).toBeGreaterThan(headersAtMs);
+  });
+
+  it('sends no second request when the answer is not a redirect', async () => {
+    const url = await echoServer();
+    const { first, followed } = await device('browser', url).sendFollowingRedirect('GET', '/');
+    expect([first.status, followed]).toEqual([200, undefined]);
+  });
 });
