@@ -66,6 +66,15 @@ export interface Config {
    * ends, after the status line and headers are sent (redirect-before-save shows the cost).
    */
   sessionSaveBeforeAnswer: boolean;
+  /** express-session's rolling: the cookie goes out again, with a new expiry, on every answer. */
+  sessionRolling: boolean;
+  /** false: a read never extends the session in the store (connect-redis's disableTouch); only a save does. */
+  sessionStoreTouch: boolean;
+  /**
+   * Redis only: how long the store keeps a session from its last write or touch, whatever its
+   * cookie says (a connect-redis ttl that ignores the session's maxAge). Unset: as long as the cookie.
+   */
+  sessionStoreTtlSeconds: number | undefined;
   /**
    * How long an idle keep-alive connection stays open. Longer than the balancer keeps an idle
    * connection to a node, so that nginx, never the node, closes it: a request nginx writes onto a
@@ -164,6 +173,12 @@ function parseSaveUninitialized(env: Env, store: StoreKind): boolean {
   return save;
 }
 
+function parseStoreTtl(env: Env, store: StoreKind): number | undefined {
+  if (read(env, 'SESSION_STORE_TTL_SECONDS') === undefined) return undefined;
+  if (store !== 'redis') throw new ConfigError(`SESSION_STORE_TTL_SECONDS is read by the redis store only (SESSION_STORE is ${store})`);
+  return parseInteger(env, 'SESSION_STORE_TTL_SECONDS', 0, 1, 365 * 24 * 3600);
+}
+
 function parseTrustProxy(env: Env): TrustProxy {
   const raw = read(env, 'TRUST_PROXY');
   if (raw === undefined) return false;
@@ -255,6 +270,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     loginCart: parseOneOf(env, 'LOGIN_CART', loginCartModes, 'merge'),
     sessionSaveUninitialized: parseSaveUninitialized(env, sessionStore),
     sessionSaveBeforeAnswer: parseBoolean(env, 'SESSION_SAVE_BEFORE_ANSWER', true),
+    sessionRolling: parseBoolean(env, 'SESSION_ROLLING', false),
+    sessionStoreTouch: parseBoolean(env, 'SESSION_STORE_TOUCH', true),
+    sessionStoreTtlSeconds: parseStoreTtl(env, sessionStore),
     keepAliveTimeoutSeconds: parseInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600),
   };
   return Object.freeze(config);

@@ -81,6 +81,7 @@ export function createSessionMiddleware(config: Readonly<Config>, opened: Opened
     store: forProbes && opened.store instanceof session.MemoryStore ? new StoreView(opened.store) : opened.store,
     resave: false,
     saveUninitialized: !forProbes && config.sessionSaveUninitialized,
+    rolling: !forProbes && config.sessionRolling,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

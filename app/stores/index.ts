@@ -50,6 +50,10 @@ export async function openStore(config: Readonly<Config>, log: Log, signal?: Abo
     cartFollowsSession(opened.store, opened.carts);
     if (opened.readSessionAndCart) cartLoadsWithSession(opened.store, opened.readSessionAndCart);
   }
+  if (opened.store && !config.sessionStoreTouch) {
+    // A read never moves the store's expiry, neither the session's nor its cart's.
+    opened.store.touch = (_sid, _session, callback) => callback?.();
+  }
   if (opened.store) touchOnlyWhenDue(opened.store);
   return opened;
 }

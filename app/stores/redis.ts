@@ -60,13 +60,16 @@ export async function openRedisStore(config: Readonly<Config>, log: Log): Promis
   }
   const replicated = replicatedBy(client, config);
   const prefix = 'lab_sess:';
-  const store = new RedisStore({ client, prefix, ttl: config.sessionTtlSeconds });
-  redisTouchRecordsExpiry(store, client, (sid) => prefix + sid, config.sessionTtlSeconds);
+  // connect-redis keeps a session as long as its cookie (ttl only when the cookie has no expiry),
+  // unless SESSION_STORE_TTL_SECONDS fixes the store's own, whatever the cookie says.
+  const storeTtlSeconds = config.sessionStoreTtlSeconds;
+  const store = new RedisStore({ client, prefix, ttl: storeTtlSeconds !== undefined ? () => storeTtlSeconds : config.sessionTtlSeconds });
+  redisTouchRecordsExpiry(store, client, (sid) => prefix + sid, config.sessionTtlSeconds, storeTtlSeconds);
   if (config.redisWaitReplicas > 0) sessionWritesReplicated(store, replicated);
   return {
     kind: 'redis',
     store,
-    carts: redisCarts(client, config.sessionTtlSeconds, replicated),
+    carts: redisCarts(client, storeTtlSeconds ?? config.sessionTtlSeconds, replicated),
     readSessionAndCart: readSessionAndCart(client, (sid) => prefix + sid, (value) => store.serializer.parse(value) as SessionData),
     target,
     countSessions: () => storeLength(store),

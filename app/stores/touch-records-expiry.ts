@@ -27,13 +27,16 @@ value = string.gsub(value, '"expires":"[^"]*"', function() return field end, 1)
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
 return 1`;
 
-/** connect-redis's touch, replaced: the key's expiry and the stored cookie's `expires` together. */
-export function redisTouchRecordsExpiry(store: Store, client: Redis, key: (sid: string) => string, ttlSeconds: number): void {
+/**
+ * connect-redis's touch, replaced: the key's expiry and the stored cookie's `expires` together; the
+ * key's expiry is storeTtlSeconds from now instead when the store's TTL is fixed.
+ */
+export function redisTouchRecordsExpiry(store: Store, client: Redis, key: (sid: string) => string, ttlSeconds: number, storeTtlSeconds?: number): void {
   if (!('labSessionTouch' in client)) client.defineCommand('labSessionTouch', { numberOfKeys: 1, lua: redisTouch });
   const touch = (client as unknown as Record<'labSessionTouch', (...args: string[]) => Promise<number>>).labSessionTouch;
   store.touch = (sid, session, callback) => {
     const expires = expiresOf(session, ttlSeconds);
-    const ttlMs = Math.max(1, expires.getTime() - Date.now());
+    const ttlMs = storeTtlSeconds !== undefined ? storeTtlSeconds * 1000 : Math.max(1, expires.getTime() - Date.now());
     settle(touch.call(client, key(sid), expires.toISOString(), String(ttlMs)), callback);
   };
 }

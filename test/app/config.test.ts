@@ -30,6 +30,9 @@ describe('loadConfig', () => {
       loginCart: 'merge',
       sessionSaveUninitialized: true,
       sessionSaveBeforeAnswer: true,
+      sessionRolling: false,
+      sessionStoreTouch: true,
+      sessionStoreTtlSeconds: undefined,
       keepAliveTimeoutSeconds: 65,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -56,6 +59,8 @@ describe('loadConfig', () => {
       LOGIN_CART: 'drop',
       SESSION_SAVE_UNINITIALIZED: 'false',
       SESSION_SAVE_BEFORE_ANSWER: 'no',
+      SESSION_ROLLING: 'true',
+      SESSION_STORE_TOUCH: 'false',
       KEEP_ALIVE_TIMEOUT_SECONDS: '90',
     });
     expect(config).toEqual({
@@ -80,6 +85,9 @@ describe('loadConfig', () => {
       loginCart: 'drop',
       sessionSaveUninitialized: false,
       sessionSaveBeforeAnswer: false,
+      sessionRolling: true,
+      sessionStoreTouch: false,
+      sessionStoreTtlSeconds: undefined,
       keepAliveTimeoutSeconds: 90,
     });
   });
@@ -129,6 +137,8 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: '' }, 'SESSION_SECRET is required'],
     [{}, 'SESSION_SECRET is required'],
     [{ ...base, CART_MODE: 'locked' }, 'CART_MODE must be one of atomic, session (got "locked")'],
+    [{ ...base, SESSION_STORE_TTL_SECONDS: '60' }, 'SESSION_STORE_TTL_SECONDS is read by the redis store only (SESSION_STORE is memory)'],
+    [{ ...base, SESSION_STORE: 'redis', REDIS_URL: 'redis://r:6379', SESSION_STORE_TTL_SECONDS: '0' }, 'SESSION_STORE_TTL_SECONDS must be an integer from 1 to 31536000 (got "0")'],
     [{ ...base, LOGIN_CART: 'keep' }, 'LOGIN_CART must be one of merge, drop (got "keep")'],
     [{ ...base, SESSION_SAVE_UNINITIALIZED: 'maybe' }, 'SESSION_SAVE_UNINITIALIZED must be true or false (got "maybe")'],
     [{ ...base, SESSION_STORE: 'cookie', SESSION_SAVE_UNINITIALIZED: 'false' }, 'SESSION_SAVE_UNINITIALIZED=false needs a store: the cookie store keeps nothing on a server to flood'],
