@@ -35,6 +35,7 @@ import { secureCookieProxy } from './secure-cookie-proxy.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
 import { storeOutage } from './store-outage.ts';
+import { storeTtlOutlivesCookie, storeTtlVsCookie, storeTtlWithCookie } from './store-ttl-vs-cookie.ts';
 import { stickyFailover } from './sticky-failover.ts';
 import { stickyIp } from './sticky-ip.ts';
 import { stickyNat } from './sticky-nat.ts';
@@ -67,6 +68,9 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redirectBeforeSave,
   redirectBeforeSaveRedis,
   redirectAfterSave,
+  storeTtlVsCookie,
+  storeTtlOutlivesCookie,
+  storeTtlWithCookie,
   lostUpdate,
   atomicCartRedis,
   atomicCartPostgres,

@@ -9,7 +9,8 @@ const trials = 30;
 // A device ends its session while other requests of its own (three adds, sent at the same moment,
 // as a page with background requests does) are in flight on both nodes. Where an add that read
 // the session before the end saves the whole session object after it, the save puts the destroyed
-// session back (expressjs/session#632; connect-redis#328), and a copy of the old cookie finds it
+// session back (expressjs/session#632; Django fixed the same in its sessions, ticket #21608), and
+// a copy of the old cookie finds it
 // again, cart and all. Where an add only changes the cart beside the session, and a touch only
 // extends a session that still exists (a script that leaves a missing key alone, an UPDATE of its
 // row), the session stays ended.

@@ -9,8 +9,10 @@ const users = 3;
 const probes = 100;
 
 // Requests that carry no cookie: a balancer's health check, an uptime pinger on the home page, a
-// crawler. With saveUninitialized on, express-session stores a session for each of them; one
-// team found 300,000 rows in its session table this way (expressjs/session#511). Counted by
+// crawler. With saveUninitialized on, express-session stores a session for each of them: a
+// health check on "/" every second filled a sessions table with hundreds of thousands of rows
+// (expressjs/session#541), a container health check every 15 s grows one for ever
+// (hedgedoc/hedgedoc#5429). Counted by
 // the store itself between phases: users, then health checks on /healthz (outside the session
 // middleware), then pingers on the home page.
 async function probesBesideUsers(lab: Lab): Promise<void> {
