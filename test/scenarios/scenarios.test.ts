@@ -14,8 +14,20 @@ const lacks = localLacks();
 
 describe('the scenarios, run for real', () => {
   // One run per kind is enough here (`npm run lab -- run all` runs every one): these repeat another
-  // scenario's steps and checker on another store, whose own tests cover that store.
+  // scenario's steps and checker on another store or configuration, whose own tests cover it.
   const sameKindAsAnother = new Set([
+    'login-keeps-cart-postgres',
+    'login-drops-cart',
+    'probe-session-flood-redis',
+    'probe-session-flood-remedy',
+    'logout-resurrection-postgres',
+    'logout-stays-ended',
+    'logout-stays-ended-touch',
+    'logout-stays-ended-postgres',
+    'redirect-before-save-redis',
+    'redirect-after-save',
+    'store-ttl-outlives-cookie',
+    'store-ttl-with-cookie',
     'atomic-cart-postgres',
     'kill-under-load-postgres',
     'postgres-outage',
