@@ -1,5 +1,6 @@
 import type { IRouter, ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Config } from '../config.ts';
+import { sessionStateHeader } from '../contract.ts';
 import { errorCatalog, HttpError } from '../errors.ts';
 import { describeError, type Log } from '../log.ts';
 import type { OpenedStore } from '../stores/index.ts';
@@ -15,6 +16,7 @@ export function healthzRoutes(router: IRouter, config: Readonly<Config>, opened:
   const status = { node: config.nodeName, store: opened.kind };
   const unhealthy = (res: Response, cause: unknown) => {
     log(`${config.nodeName} health: ${opened.kind} store at ${opened.target} not answering: ${describeError(cause)}`);
+    if (!res.hasHeader(sessionStateHeader)) res.setHeader(sessionStateHeader, 'unknown');
     res.status(503).json({ ok: false, ...status, error: 'store_unavailable', message: errorCatalog.store_unavailable.message });
   };
   router.get('/healthz', probeSession, async (_req, res) => {
