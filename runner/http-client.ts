@@ -19,8 +19,8 @@ export interface Followed {
   /** When the first answer's headers came, and when its body ended (performance.now()). */
   headersAtMs: number;
   bodyEndedAtMs: number;
-  /** The answer to the GET of its Location, when it was a redirect. */
-  followed?: Answer;
+  /** The answer to the GET of its Location, when it was a redirect (or why that GET got none). */
+  followed?: Answer | { error: unknown };
 }
 
 export interface DeviceOptions {
@@ -111,7 +111,8 @@ export class Device {
     const redirected = opened.status >= 300 && opened.status < 400 && location !== undefined;
     const [first, followed] = await Promise.all([
       opened.answer().then((answer) => ({ answer, bodyEndedAtMs: performance.now() })),
-      redirected ? this.send('GET', location, undefined, headers) : undefined,
+      // A followed GET that fails is the follow's failure, not the first request's.
+      redirected ? this.send('GET', location, undefined, headers).catch((error: unknown) => ({ error })) : undefined,
     ]);
     return { first: first.answer, headersAtMs, bodyEndedAtMs: first.bodyEndedAtMs, ...(followed ? { followed } : {}) };
   }
