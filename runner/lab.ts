@@ -103,7 +103,7 @@ export class Lab {
   }
 
   private recordAnswer<O extends Op>(client: Device, spec: RequestSpec, startedMs: number, endedMs: number, answer: Answer | undefined, error: string | undefined, observe: Observe<O>): O {
-    const succeeded = answer !== undefined && answer.status >= 200 && answer.status < 300;
+    const succeeded = answer !== undefined && classify(false, answer.status) === 'ok';
     return this.history.record<O>({
       process: client.name,
       action: spec.action,
