@@ -14,6 +14,17 @@ export type CartMode = (typeof cartModes)[number];
 export const loginCartModes = ['merge', 'drop'] as const;
 export type LoginCartMode = (typeof loginCartModes)[number];
 
+/**
+ * How CART_MODE=session keeps the cart in the session: list (version 1 of the shop: an array of
+ * lines) or map (version 2: { lines: { sku: qty } }). rolling-deploy-schema runs both at once.
+ */
+export const sessionCartShapes = ['list', 'map'] as const;
+export type SessionCartShape = (typeof sessionCartShapes)[number];
+
+/** strict: a node reads only the shape it writes; tolerant: it reads both (rolling-deploy-tolerant). */
+export const sessionCartReaders = ['strict', 'tolerant'] as const;
+export type SessionCartReader = (typeof sessionCartReaders)[number];
+
 /** Express's `trust proxy` setting: off, a hop count, or addresses/subnets/named ranges. */
 export type TrustProxy = boolean | number | string[];
 
@@ -49,6 +60,9 @@ export interface Config {
   /** Whether each use of a token extends it by the TTL. */
   sessionTokenSliding: boolean;
   cartMode: CartMode;
+  /** CART_MODE=session: the cart's shape in the session, and which shapes a node reads. */
+  sessionCartShape: SessionCartShape;
+  sessionCartReader: SessionCartReader;
   /**
    * merge: login folds the anonymous cart into the user's before the session id changes; drop: it
    * regenerates the session and nothing carries the cart over (what many apps do, see login-drops-cart).
@@ -173,6 +187,17 @@ function parseSaveUninitialized(env: Env, store: StoreKind): boolean {
   return save;
 }
 
+/** The cart's shape in the session only means something where the cart is a field of a stored session. */
+function parseCartShape(env: Env, store: StoreKind, cartMode: CartMode): Pick<Config, 'sessionCartShape' | 'sessionCartReader'> {
+  const shape = parseOneOf(env, 'SESSION_CART_SHAPE', sessionCartShapes, 'list');
+  const reader = parseOneOf(env, 'SESSION_CART_READER', sessionCartReaders, 'strict');
+  const set = ['SESSION_CART_SHAPE', 'SESSION_CART_READER'].find((name) => read(env, name) !== undefined);
+  if (set && (cartMode !== 'session' || store === 'cookie')) {
+    throw new ConfigError(`${set} shapes the cart kept in a stored session: it needs CART_MODE=session and a store other than cookie (CART_MODE is ${cartMode}, SESSION_STORE is ${store})`);
+  }
+  return { sessionCartShape: shape, sessionCartReader: reader };
+}
+
 function parseStoreTtl(env: Env, store: StoreKind): number | undefined {
   if (read(env, 'SESSION_STORE_TTL_SECONDS') === undefined) return undefined;
   if (store !== 'redis') throw new ConfigError(`SESSION_STORE_TTL_SECONDS is read by the redis store only (SESSION_STORE is ${store})`);
@@ -250,6 +275,7 @@ function parseRedisTarget(env: Env, sessionStore: StoreKind): Pick<Config, 'redi
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const sessionStore = parseOneOf(env, 'SESSION_STORE', storeKinds, 'memory');
   const sessionTtlSeconds = parseInteger(env, 'SESSION_TTL_SECONDS', 3600, 1, 365 * 24 * 3600);
+  const cartMode = parseCartMode(env, sessionStore);
   const config: Config = {
     nodeName: parseNodeName(env),
     port: parseInteger(env, 'PORT', 3000, 0, 65535),
@@ -266,7 +292,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     cookieSecure: parseCookieSecure(env),
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     sessionTokenSliding: parseBoolean(env, 'SESSION_TOKEN_SLIDING', false),
-    cartMode: parseCartMode(env, sessionStore),
+    cartMode,
+    ...parseCartShape(env, sessionStore, cartMode),
     loginCart: parseOneOf(env, 'LOGIN_CART', loginCartModes, 'merge'),
     sessionSaveUninitialized: parseSaveUninitialized(env, sessionStore),
     sessionSaveBeforeAnswer: parseBoolean(env, 'SESSION_SAVE_BEFORE_ANSWER', true),

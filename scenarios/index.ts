@@ -30,6 +30,7 @@ import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
+import { rollingDeploySchema, rollingDeployTolerant } from './rolling-deploy.ts';
 import { secretRotation } from './secret-rotation.ts';
 import { secureCookieProxy } from './secure-cookie-proxy.ts';
 import { sessionFixation } from './session-fixation.ts';
@@ -100,6 +101,8 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redisSplitBrainWait,
   secretMismatch,
   secretRotation,
+  rollingDeploySchema,
+  rollingDeployTolerant,
   secureCookieProxy,
   cookieRoundRobin,
   cookieReplay,

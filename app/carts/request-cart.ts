@@ -6,6 +6,7 @@ import type { CartLine } from '../contract.ts';
 import { saveSession } from '../session.ts';
 import { addToCart, removeFromCart, type CartStore } from './cart-store.ts';
 import { takeLoadedCart } from './loaded-cart.ts';
+import { sessionCartCodec, type SessionCartCodec, type StoredCart } from './session-cart-shape.ts';
 
 export interface RequestCart {
   view(): Promise<CartLine[]>;
@@ -15,8 +16,8 @@ export interface RequestCart {
 
 declare module 'express-session' {
   interface SessionData {
-    /** The cart, in CART_MODE=session only. */
-    cart: CartLine[];
+    /** The cart, in CART_MODE=session only, in the shape SESSION_CART_SHAPE says (see session-cart-shape.ts). */
+    cart: StoredCart;
     /**
      * Set at the first cart change when SESSION_SAVE_UNINITIALIZED=false: the change that makes
      * the session worth storing (its cart lives beside it, keyed by its id).
@@ -30,12 +31,12 @@ declare module 'express-session' {
  * request changes its own copy of the session, and the store keeps whichever save comes last:
  * two adds at once can both be acknowledged while one of them is lost.
  */
-function sessionFieldCart(req: Request, saveBeforeAnswer: boolean): RequestCart {
+function sessionFieldCart(req: Request, codec: SessionCartCodec, saveBeforeAnswer: boolean): RequestCart {
   const change = async (next: (lines: CartLine[]) => CartLine[]) => {
-    const before = req.session.cart ?? [];
+    const before = codec.read(req.session.cart);
     const after = next(before);
     if (after !== before) {
-      req.session.cart = after;
+      req.session.cart = codec.write(after);
       // Saved before the answer, so that a store failure is a 503 rather than a silent loss, and
       // a request sent once the answer arrives reads the change. Otherwise express-session saves
       // it as the answer ends, after sending the headers.
@@ -44,7 +45,7 @@ function sessionFieldCart(req: Request, saveBeforeAnswer: boolean): RequestCart 
     return after;
   };
   return {
-    view: async () => req.session.cart ?? [],
+    view: async () => codec.read(req.session.cart),
     add: (sku, qty) => change((lines) => addToCart(lines, sku, qty)),
     remove: (sku) => change((lines) => (lines.some((l) => l.sku === sku) ? removeFromCart(lines, sku) : lines)),
   };
@@ -77,8 +78,13 @@ function atomicCart(req: Request, carts: CartStore, saveUninitialized: boolean):
   };
 }
 
-export function requestCarts(config: Readonly<Pick<Config, 'cartMode' | 'sessionSaveUninitialized' | 'sessionSaveBeforeAnswer'>>, carts: CartStore | undefined): (req: Request) => RequestCart {
-  if (config.cartMode === 'session') return (req) => sessionFieldCart(req, config.sessionSaveBeforeAnswer);
+type CartConfig = Pick<Config, 'cartMode' | 'sessionSaveUninitialized' | 'sessionSaveBeforeAnswer' | 'sessionCartShape' | 'sessionCartReader'>;
+
+export function requestCarts(config: Readonly<CartConfig>, carts: CartStore | undefined): (req: Request) => RequestCart {
+  if (config.cartMode === 'session') {
+    const codec = sessionCartCodec(config.sessionCartShape, config.sessionCartReader);
+    return (req) => sessionFieldCart(req, codec, config.sessionSaveBeforeAnswer);
+  }
   if (!carts) throw new Error('CART_MODE=atomic needs a store with carts');
   return (req) => atomicCart(req, carts, config.sessionSaveUninitialized);
 }

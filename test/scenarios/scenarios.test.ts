@@ -35,6 +35,7 @@ describe('the scenarios, run for real', () => {
     'redis-failover-wait',
     'redis-split-brain-min-replicas',
     'redis-split-brain-wait',
+    'rolling-deploy-tolerant',
   ]);
 
   const results = new Map<string, ScenarioResult>();
