@@ -13,6 +13,8 @@ import { cartRoutes } from './routes/cart.ts';
 import { debugRoutes } from './routes/debug.ts';
 import { healthzRoutes } from './routes/healthz.ts';
 import { pageRoutes } from './routes/page.ts';
+import { productRoutes } from './routes/products.ts';
+import type { ProductCache } from './product-cache.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { decideExtension, sendExtendedCookie } from './lazy-touch.ts';
 import { createSessionMiddleware, markSessionState, persistNewSession, readSessionCookie } from './session.ts';
@@ -21,7 +23,7 @@ import type { OpenedStore } from './stores/index.ts';
 export const bodyLimitBytes = 16 * 1024;
 
 /** The shop: one Express app per node, around a store that is already open (and the login tables, when DATABASE_URL is set). */
-export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Log = stdoutLog, auth?: Auth): Express {
+export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Log = stdoutLog, auth?: Auth, cache?: ProductCache): Express {
   const app = express();
   app.disable('x-powered-by');
   // Cart answers change with every request; a 304 would hide which node answered.
@@ -46,6 +48,7 @@ export function createApp(config: Readonly<Config>, opened: OpenedStore, log: Lo
   // every request that passes through it, even one for another path.
   healthzRoutes(app, config, opened, probe, log);
   debugRoutes(app, config, opened, probe);
+  productRoutes(app, config, cache);
 
   app.use(sessionCookie, sendExtendedCookie(config), createSessionMiddleware(config, opened, false), markSessionState, decideExtension(config), persistNewSession(config));
   // The page shows a stale login as a notice; every other route refuses it with 401.

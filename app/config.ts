@@ -53,6 +53,10 @@ export interface Config {
   redisWaitReplicas: number;
   redisWaitTimeoutMs: number;
   databaseUrl: string | undefined;
+  /** The Redis that caches product pages (CACHE_URL); unset, pages are rendered every time. */
+  cacheUrl: string | undefined;
+  /** How long a cached page lives; undefined: until Redis evicts it. */
+  cacheTtlSeconds: number | undefined;
   trustProxy: TrustProxy;
   cookieSecure: boolean | 'auto';
   /** Lifetime of a login (a session token); login is on whenever databaseUrl is set. */
@@ -198,6 +202,12 @@ function parseCartShape(env: Env, store: StoreKind, cartMode: CartMode): Pick<Co
   return { sessionCartShape: shape, sessionCartReader: reader };
 }
 
+function parseCacheTtl(env: Env): number | undefined {
+  if (read(env, 'CACHE_TTL_SECONDS') === undefined) return undefined;
+  if (read(env, 'CACHE_URL') === undefined) throw new ConfigError('CACHE_TTL_SECONDS needs CACHE_URL (the Redis that caches product pages)');
+  return parseInteger(env, 'CACHE_TTL_SECONDS', 0, 1, 365 * 24 * 3600);
+}
+
 function parseStoreTtl(env: Env, store: StoreKind): number | undefined {
   if (read(env, 'SESSION_STORE_TTL_SECONDS') === undefined) return undefined;
   if (store !== 'redis') throw new ConfigError(`SESSION_STORE_TTL_SECONDS is read by the redis store only (SESSION_STORE is ${store})`);
@@ -288,6 +298,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisWaitReplicas: parseInteger(env, 'REDIS_WAIT_REPLICAS', 0, 0, 16),
     redisWaitTimeoutMs: parseInteger(env, 'REDIS_WAIT_TIMEOUT_MS', 500, 1, 900),
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
+    cacheUrl: parseUrl(env, 'CACHE_URL', ['redis:', 'rediss:'], undefined),
+    cacheTtlSeconds: parseCacheTtl(env),
     trustProxy: parseTrustProxy(env),
     cookieSecure: parseCookieSecure(env),
     sessionTokenTtlSeconds: parseInteger(env, 'SESSION_TOKEN_TTL_SECONDS', 7 * 24 * 3600, 1, 365 * 24 * 3600),

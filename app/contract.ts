@@ -26,6 +26,16 @@ export interface CartLine {
   qty: number;
 }
 
+/** GET /debug/cache's `cache`: the page cache's Redis, as INFO counts its memory and evictions. */
+export interface CacheStats {
+  /** Its URL, without a password. */
+  target: string;
+  policy: string;
+  maxmemoryBytes: number;
+  usedMemoryBytes: number;
+  evictedKeys: number;
+}
+
 export const maxCartLines = 50;
 export const maxQtyPerLine = 999;
 

@@ -10,6 +10,7 @@ import { openAuth, type Auth } from './auth/index.ts';
 import { ConfigError, loadConfig, redactUrl, type Config } from './config.ts';
 import { describeError, stdoutLog, type Log } from './log.ts';
 import { createPool } from './db.ts';
+import { openProductCache, type ProductCache } from './product-cache.ts';
 import { openStore, type OpenedStore } from './stores/index.ts';
 
 /** How long in-flight requests get to finish before their connections are cut. */
@@ -28,16 +29,19 @@ export async function startServer(config: Readonly<Config>, log: Log = stdoutLog
   let opened: OpenedStore | undefined;
   let auth: Auth | undefined;
   let server: Server;
+  let cache: ProductCache | undefined;
   try {
+    cache = await openProductCache(config, log);
     opened = await openStore(config, log, signal, pool);
     auth = pool ? await openAuth(config, pool, log, signal) : undefined;
-    server = createApp(config, opened, log, auth).listen(config.port);
+    server = createApp(config, opened, log, auth, cache).listen(config.port);
     // Node closes an idle connection after 5 s by default, while nginx keeps idle upstream
     // connections for its keepalive_timeout: the node must outlast the balancer (see Config).
     server.keepAliveTimeout = config.keepAliveTimeoutSeconds * 1000;
     server.headersTimeout = server.keepAliveTimeout + 1000;
     await once(server, 'listening');
   } catch (err) {
+    await cache?.close();
     await auth?.close();
     await opened?.close();
     await pool?.end();
@@ -61,6 +65,7 @@ export async function startServer(config: Readonly<Config>, log: Log = stdoutLog
       clearTimeout(deadline);
       await store.close().catch((err) => log(`${config.nodeName} closing the store: ${describeError(err)}`));
       await auth?.close();
+      await cache?.close();
       await pool?.end().catch((err) => log(`${config.nodeName} closing the database pool: ${describeError(err)}`));
       log(`${config.nodeName} stopped`);
     })();

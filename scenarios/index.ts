@@ -30,6 +30,7 @@ import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
+import { redisEviction, redisEvictionNoeviction, redisEvictionSeparate, redisEvictionVolatileLru } from './redis-eviction.ts';
 import { rollingDeploySchema, rollingDeployTolerant } from './rolling-deploy.ts';
 import { secretRotation } from './secret-rotation.ts';
 import { secureCookieProxy } from './secure-cookie-proxy.ts';
@@ -85,6 +86,10 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redisRestartAof,
   redisCrashRdb,
   redisCrashAof,
+  redisEviction,
+  redisEvictionVolatileLru,
+  redisEvictionNoeviction,
+  redisEvictionSeparate,
   storeOutage,
   postgresOutage,
   postgresPartition,

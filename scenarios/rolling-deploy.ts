@@ -8,9 +8,10 @@ import { shopDevice } from './shop/device.ts';
 // Version 2 of the shop keeps the cart in the session as a map ({ lines: { sku: qty } }) where
 // version 1 kept a list (SESSION_CART_SHAPE, on redis-2-cart-in-session). Deployed one node at a
 // time, both versions serve the same sessions for a while: version 1 cannot read a map and answers
-// 500, version 2 reads a list as an empty cart and its next write stores that. The same class of
-// failure as spring-projects/spring-session#280 (a session written by one version that another
-// cannot read): https://github.com/spring-projects/spring-session/issues/280
+// 500, version 2 reads a list as an empty cart and its next write stores that. Spring Session's
+// users hit the same: "When session object structure changes the whole thing completely broken",
+// every request with such a session a 500 (https://github.com/spring-projects/spring-session/issues/90,
+// and https://github.com/spring-projects/spring-session/issues/1939).
 
 /** Each step redeploys every node in turn with these variables; after each, every device shops. */
 type DeployStep = Record<string, string>;

@@ -28,6 +28,8 @@ export const shopActions = {
   revoke: 'revoke',
   /** Not a request: the device starts sending a session cookie copied from another device. */
   adoptCookie: 'adopt-cookie',
+  /** Product pages a crawler read (GET /products/:sku, no cookie), one op per second with its counts. */
+  crawl: 'crawl',
   /** Many first visits at once, recorded as one op with its counts. */
   firstVisits: 'first-visits',
 } as const;

@@ -36,6 +36,9 @@ describe('the scenarios, run for real', () => {
     'redis-split-brain-min-replicas',
     'redis-split-brain-wait',
     'rolling-deploy-tolerant',
+    'redis-eviction-volatile-lru',
+    'redis-eviction-noeviction',
+    'redis-eviction-separate',
   ]);
 
   const results = new Map<string, ScenarioResult>();
