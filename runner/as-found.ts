@@ -2,11 +2,12 @@
 // it), or the lab's own, shared with the next scenario of the same topology. Faults act on it as
 // on any other, and at the end what they changed is put back (partitions healed, redeployed or
 // skewed nodes back to their own environment, services stopped, killed or paused running again,
-// and the balancer sending to every node again) and the topology left running. Whatever ran
+// the balancer's list as it was and a spare node a scale-out started stopped again, and the
+// balancer sending to every node again) and the topology left running. Whatever ran
 // before runs afterwards; what was already down stays down.
 import { serviceControlMethods, type RunningTopology, type ServiceControl, type ServiceStatus } from './backend.ts';
 import { untilBalancerReaches } from './balancer-reach.ts';
-import { appServices } from './topology.ts';
+import { appServices, spareNodes } from './topology.ts';
 
 export class RestoreError extends Error {
   override name = 'RestoreError';
@@ -50,6 +51,17 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
     return wrapped as unknown as ServiceControl;
   };
 
+  // The balancer's list as found; a scale-out or scale-in changes it (and starts or stops a node).
+  const foundNodes = running.balancer?.nodes();
+  let rebalanced = false;
+  const balancer = running.balancer && {
+    nodes: () => running.balancer!.nodes(),
+    setNodes: async (nodes: readonly string[]) => {
+      rebalanced = true;
+      await running.balancer!.setNodes(nodes);
+    },
+  };
+
   const network = running.network && {
     partition: async (...args: Parameters<NonNullable<RunningTopology['network']>['partition']>) => {
       partitioned = true;
@@ -82,6 +94,16 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
         if (found.get(name) === 'paused') await control.pause?.();
       });
     }
+    if (rebalanced) {
+      await attempt('list the balancer’s nodes as found', () => running.balancer!.setNodes(foundNodes!));
+      for (const spare of spareNodes(running.topology)) {
+        if (found.get(spare.name) !== 'down') continue;
+        const control = running.service(spare.name);
+        await attempt(`stop ${spare.name} again`, async () => {
+          if ((await control.status?.()) !== 'down') await control.stop();
+        });
+      }
+    }
     // A node started again is in rotation only once nginx tries it again: found as it was means
     // every node answering through the balancer, not only to its own probe.
     if (touched.size > 0 && failures.length === 0) {
@@ -97,6 +119,7 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
   return {
     ...running,
     ...(network ? { network } : {}),
+    ...(balancer ? { balancer } : {}),
     ...(options.attached ? { attached: options.attached } : {}),
     service,
     down: () =>

@@ -40,6 +40,14 @@ export interface ProbeAnswer {
   body: unknown;
 }
 
+/** The balancer's list of nodes, changed while it runs (scale-out, scale-in). */
+export interface BalancerControl {
+  /** The nodes it sends requests to now, in order. */
+  nodes(): readonly string[];
+  /** Lists exactly these nodes and reloads gracefully: requests in flight finish where they are. */
+  setNodes(nodes: readonly string[]): Promise<void>;
+}
+
 /** A topology that is up, whichever backend runs it. */
 export interface RunningTopology {
   readonly topology: Topology;
@@ -50,6 +58,8 @@ export interface RunningTopology {
   /** A GET straight to one app node, bypassing the balancer and any cookie (e.g. /debug/memory). */
   probe(service: string, path: string): Promise<ProbeAnswer>;
   service(name: string): ServiceControl;
+  /** The balancer's node list, where the backend can change it while it runs (scale-out, scale-in). */
+  readonly balancer?: BalancerControl;
   /** Partitions between services, when the run's network allows them (see Capability). */
   readonly network?: NetworkControl;
   /** Every service's log lines as they come (nginx's access log among them). */

@@ -47,9 +47,14 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What a connection that closes before the answer began fails with. */
+const closedBeforeAnswer = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 export class Device {
   private readonly cookies = new Map<string, StoredCookie>();
   private readonly agent: Agent;
+  /** Keep-alive connections open to the balancer now (undici's connect and disconnect events). */
+  private openConnections = 0;
 
   constructor(
     readonly name: string,
@@ -63,6 +68,8 @@ export class Device {
       bodyTimeout: timeoutMs,
       connect: runCertificate,
     });
+    this.agent.on('connect', () => this.openConnections++);
+    this.agent.on('disconnect', () => this.openConnections--);
   }
 
   /** The Cookie header this device would send to its balancer. */
@@ -127,7 +134,15 @@ export class Device {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       allHeaders['content-type'] ??= 'application/json';
     }
-    const response = await request(new URL(path, this.baseUrl), { method: method as 'GET', headers: allHeaders, body: payload, dispatcher: this.agent });
+    const send = () => request(new URL(path, this.baseUrl), { method: method as 'GET', headers: allHeaders, body: payload, dispatcher: this.agent });
+    // A keep-alive connection the balancer closes as the request goes out (an nginx reload closes
+    // its idle ones) fails before any byte of the answer: a browser sends the request again, once,
+    // on a new connection, POST included (Chromium's resend on a reused socket), and so does a device.
+    const reused = this.openConnections > 0;
+    const response = await send().catch((err: unknown) => {
+      if (reused && closedBeforeAnswer.has(String((err as { code?: unknown }).code))) return send();
+      throw err;
+    });
     this.remember(response.headers['set-cookie']);
     const answer = async (): Promise<Answer> => {
       const text = await response.body.text();

@@ -125,6 +125,37 @@ function groupRuns(pgid: number): boolean {
   return false;
 }
 
+/** The processes of a group by pid: their command name and parent. */
+function groupMembers(pgid: number): { pid: number; comm: string; ppid: number }[] {
+  const members = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid) members.push({ pid: Number(entry), comm, ppid: Number(ppid) });
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return members;
+}
+
+/**
+ * The pid, as this runner sees it, of the group's process named `comm` whose parent is named
+ * otherwise (nginx's master, not a worker), and the pids of its children: the guards around it
+ * (setpriv, unshare) must not get its signals, and inside a PID namespace its own pid file names
+ * another number.
+ */
+export function masterOf(managed: ManagedProcess, comm: string): { pid: number; children: number[] } | undefined {
+  const pgid = managed.child.pid;
+  if (pgid === undefined || !managed.running) return undefined;
+  const members = groupMembers(pgid);
+  const master = members.find((m) => m.comm === comm && members.find((p) => p.pid === m.ppid)?.comm !== comm);
+  return master && { pid: master.pid, children: members.filter((m) => m.ppid === master.pid).map((m) => m.pid) };
+}
+
 /** Resolves once no process of the group runs, or after 3 s (a process in uninterruptible sleep). */
 async function groupEnded(pgid: number | undefined): Promise<void> {
   if (pgid === undefined) return;

@@ -35,6 +35,11 @@ export interface ServiceSpec {
   command: string[];
   volumes: VolumeMount[];
   dependsOn: string[];
+  /**
+   * A node held back for scale-out (compose `profiles: ["scale-out"]`): `docker compose up` and
+   * the local backend leave it down, and the balancer does not list it until the scale-out fault.
+   */
+  spare: boolean;
 }
 
 export interface Topology {
@@ -145,6 +150,18 @@ function containerPortOf(kind: ServiceKind, environment: Record<string, string>,
   }
 }
 
+/** The one profile the lab knows: a spare node for scale-out. */
+export const scaleOutProfile = 'scale-out';
+
+function spareOf(name: string, kind: ServiceKind, service: Record<string, unknown>): boolean {
+  const profiles = service.profiles;
+  if (profiles === undefined) return false;
+  if (!Array.isArray(profiles) || profiles.length !== 1 || profiles[0] !== scaleOutProfile || kind !== 'app') {
+    throw new TopologyError(`service ${name}: the only profile a topology may give is ["${scaleOutProfile}"], to an app node held back for scale-out`);
+  }
+  return true;
+}
+
 function dependsOnOf(service: Record<string, unknown>): string[] {
   const raw = service.depends_on ?? [];
   return Array.isArray(raw) ? raw.map(String) : Object.keys(raw);
@@ -170,6 +187,7 @@ export function parseTopology(name: string, file: string, text: string): Topolog
       command,
       volumes: volumesOf(service, dirname(file)),
       dependsOn: dependsOnOf(service),
+      spare: spareOf(serviceName, kind, service),
     };
   });
   for (const spec of specs) {
@@ -192,7 +210,12 @@ export function balancerScheme(topology: Topology): 'http' | 'https' {
   return /^\s*ssl\b/.test(nginx.environment.NGINX_TLS ?? '') ? 'https' : 'http';
 }
 
-/** The app services (server_1, server_2, …) in order. */
+/** The app services (server_1, server_2, …) in order, without the spare ones. */
 export function appServices(topology: Topology): ServiceSpec[] {
-  return topology.services.filter((s) => s.kind === 'app');
+  return topology.services.filter((s) => s.kind === 'app' && !s.spare);
+}
+
+/** The app nodes held back for scale-out, in order. */
+export function spareNodes(topology: Topology): ServiceSpec[] {
+  return topology.services.filter((s) => s.kind === 'app' && s.spare);
 }

@@ -32,12 +32,14 @@ import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { redisEviction, redisEvictionNoeviction, redisEvictionSeparate, redisEvictionVolatileLru } from './redis-eviction.ts';
 import { rollingDeploySchema, rollingDeployTolerant } from './rolling-deploy.ts';
+import { scaleInDrained, scaleInHard } from './scale-in.ts';
 import { secretRotation } from './secret-rotation.ts';
 import { secureCookieProxy } from './secure-cookie-proxy.ts';
 import { sessionFixation } from './session-fixation.ts';
 import { stickyCookie } from './sticky-cookie.ts';
 import { storeOutage } from './store-outage.ts';
 import { storeTtlOutlivesCookie, storeTtlVsCookie, storeTtlWithCookie } from './store-ttl-vs-cookie.ts';
+import { stickyScaleOut, stickyScaleOutIp } from './sticky-scale-out.ts';
 import { stickyFailover } from './sticky-failover.ts';
 import { stickyIp } from './sticky-ip.ts';
 import { stickyNat } from './sticky-nat.ts';
@@ -80,8 +82,12 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   stickyNat,
   stickyCookie,
   stickyFailover,
+  stickyScaleOut,
+  stickyScaleOutIp,
   killUnderLoad,
   killUnderLoadPostgres,
+  scaleInDrained,
+  scaleInHard,
   redisRestart,
   redisRestartAof,
   redisCrashRdb,

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { pollUntil } from '../../lib/time.ts';
-import type { MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
+import type { BalancerControl, MissingCapabilities, ProbeAnswer, RunningTopology, ServiceControl } from '../backend.ts';
 import { UnknownServiceError } from '../backend.ts';
 import { LogListeners } from '../logs.ts';
 import { leftAsFound } from '../as-found.ts';
@@ -16,7 +16,9 @@ import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../cloc
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
 import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
-import { appServices, balancerScheme, type Topology } from '../topology.ts';
+import { balancerScheme, scaleOutProfile, type Topology } from '../topology.ts';
+import { listedNodes, upstreamServersFor } from '../balancer.ts';
+import { renderNginxTemplate } from '../nginx-template.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
 import { projectLeftovers, projectState, runningUserProject, runOverride, runProjectName } from './projects.ts';
 
@@ -146,10 +148,12 @@ async function startOwnProject(topology: Topology, commands: CommandRunner, opti
       starting.abort();
       await up?.catch(() => {});
       await opened?.close();
-      await compose(['down', '-v', '--remove-orphans', '--timeout', '2']);
+      // With the spare nodes' profile, or `down` would leave a node that scale-out started.
+      const removeAll = ['--profile', scaleOutProfile, 'down', '-v', '--remove-orphans', '--timeout', '2'];
+      await compose(removeAll);
       for (const deadline = Date.now() + 30_000; (await projectLeftovers(commands, project)).length > 0 && Date.now() < deadline; ) {
         await sleep(250);
-        await compose(['down', '-v', '--remove-orphans', '--timeout', '2']);
+        await compose(removeAll);
       }
       forget();
     })();
@@ -249,7 +253,8 @@ async function openProject(
     await new Promise<void>((resolve) => logFile.end(resolve));
   };
   const probe = async (name: string, path: string): Promise<ProbeAnswer> => {
-    const node = appServices(topology).find((s) => s.name === name);
+    // A spare node too, once scale-out started it.
+    const node = topology.services.find((s) => s.name === name && s.kind === 'app');
     if (!node) throw new UnknownServiceError(`no app node "${name}" in ${topology.name}`);
     return JSON.parse(await compose(['exec', '-T', name, 'node', '-e', probeScript(node.containerPort, path)])) as ProbeAnswer;
   };
@@ -314,9 +319,12 @@ async function openProject(
 
   const service = (name: string): ServiceControl => {
     if (!names.includes(name)) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${names.join(', ')}`);
+    const spare = topology.services.find((s) => s.name === name)?.spare;
     return {
       start: async () => {
-        await compose(['start', name]);
+        // A spare node has no container until its first start: `up` makes one (naming a service
+        // starts its profile); `start` only starts a container that exists.
+        await compose(spare ? ['up', '-d', '--no-deps', name] : ['start', name]);
         await waitReady(name);
         await network.reapply(name);
       },
@@ -339,7 +347,7 @@ async function openProject(
         if (entry?.State === 'running') return 'up';
         return entry?.State === 'paused' ? 'paused' : 'down';
       },
-      ...(appServices(topology).some((s) => s.name === name)
+      ...(topology.services.some((s) => s.name === name && s.kind === 'app')
         ? {
             skewClock: async (seconds: number) => {
               const library = faketimeLibrary();
@@ -351,8 +359,43 @@ async function openProject(
     };
   };
 
-  const running: RunningTopology = { topology, balancerUrl, runDir, standInImages, probe, service, network, logs: logLines, down: close };
+  const running: RunningTopology = { topology, balancerUrl, runDir, standInImages, probe, service, balancer: composeBalancer(topology, compose), network, logs: logLines, down: close };
   return { running, waitReady, close };
+}
+
+/**
+ * The balancer's node list inside its container: the template rendered as the image's entrypoint
+ * renders it (the compose file's variables, the upstream list changed), written over its config,
+ * and `nginx -s reload` (nginx is the container's first process, its workers its children).
+ */
+function composeBalancer(topology: Topology, compose: (args: string[]) => Promise<string>): BalancerControl {
+  const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  const template = nginx.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
+  const confPath = template && `/etc/nginx/conf.d/${template.target.slice('/etc/nginx/templates/'.length, -'.template'.length)}`;
+  // Done once a worker of the new config runs and the old ones have exited (see the local
+  // backend's reload: an old worker serves its kept-alive connections by the old list).
+  const script = [
+    'workers() { cat /proc/1/task/1/children; }',
+    'old=" $(workers) "',
+    'printf "%s" "$2" > "$1" && nginx -s reload || exit 1',
+    'for try in $(seq 400); do',
+    '  fresh=0; stale=0',
+    '  for pid in $(workers); do case "$old" in *" $pid "*) stale=1 ;; *) fresh=1 ;; esac; done',
+    '  [ "$fresh" = 1 ] && [ "$stale" = 0 ] && exit 0',
+    '  sleep 0.025',
+    'done',
+    'echo "the old workers still ran 10 s after the reload" >&2; exit 1',
+  ].join('\n');
+  let listed = listedNodes(topology);
+  return {
+    nodes: () => listed,
+    setNodes: async (nodes) => {
+      if (!template || !confPath) throw new Error(`${nginx.name}: no template mounted into /etc/nginx/templates/`);
+      const conf = renderNginxTemplate({ ...nginx.environment, NGINX_UPSTREAM_SERVERS: upstreamServersFor(topology, nodes) }, template.source);
+      await compose(['exec', '-T', nginx.name, 'sh', '-c', script, 'reload', confPath, conf]);
+      listed = [...nodes];
+    },
+  };
 }
 
 /** The stand-in images (setup:docker's, and any image built on one) that these containers run. */

@@ -3,7 +3,8 @@
 // needs network faults, each in a network namespace of its own (namespaces.ts).
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UnknownServiceError, type MissingCapabilities, type RunningTopology } from '../backend.ts';
+import { UnknownServiceError, type BalancerControl, type MissingCapabilities, type RunningTopology } from '../backend.ts';
+import { listedNodes, upstreamServersFor } from '../balancer.ts';
 import { faketimeLibrary } from '../clock-skew.ts';
 import { freePort } from '../free-port.ts';
 import { Device } from '../http-client.ts';
@@ -93,13 +94,22 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
   };
 
   try {
-    for (const level of levels) await Promise.all(level.map((name) => services.get(name)!.server.start()));
+    // A spare node waits for the scale-out fault.
+    for (const level of levels) await Promise.all(level.filter((name) => !services.get(name)!.spec.spare).map((name) => services.get(name)!.server.start()));
   } catch (err) {
     await down();
     throw err;
   }
 
   const nginx = topology.services.find((s) => s.kind === 'nginx')!;
+  let listed = listedNodes(topology);
+  const balancer: BalancerControl = {
+    nodes: () => listed,
+    setNodes: async (nodes) => {
+      await services.get(nginx.name)!.reload!({ NGINX_UPSTREAM_SERVERS: upstreamServersFor(topology, nodes) });
+      listed = [...nodes];
+    },
+  };
   const local = (name: string) => {
     const found = services.get(name);
     if (!found) throw new UnknownServiceError(`no service "${name}" in ${topology.name}; it has ${[...services.keys()].join(', ')}`);
@@ -111,6 +121,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
     topology,
     balancerUrl: url(nginx.name, balancerScheme(topology)),
     runDir,
+    balancer,
     ...(namespaces ? { network: namespaces.network } : {}),
     logs: mux.lines,
     probe: async (name, path) => {

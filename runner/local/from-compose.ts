@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import { findBinary } from '../binaries.ts';
 import { followFile } from '../logs.ts';
 import { renderNginxTemplate } from '../nginx-template.ts';
-import { spawnManaged } from '../processes.ts';
+import { pollUntil } from '../../lib/time.ts';
+import { masterOf, spawnManaged, type ManagedProcess } from '../processes.ts';
 import { AppNode, httpAnswers } from '../servers/app-node.ts';
 import { PostgresServer } from '../servers/postgres.ts';
 import { OneShotService } from '../servers/one-shot.ts';
@@ -19,6 +20,8 @@ import { escapeRegExp, localEnvironment, rewriteHostPortArgs, type EndpointMap }
 export interface LocalService {
   readonly spec: ServiceSpec;
   readonly server: ProcessService | OneShotService;
+  /** nginx only: renders its config again with these variables changed and reloads it gracefully. */
+  reload?(environment: Record<string, string>): Promise<void>;
 }
 
 export interface ServiceContext {
@@ -94,38 +97,70 @@ function nginxMainConfig(prefix: string): string {
   ].join('\n');
 }
 
-function nginxService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
+/** How long a reload may take: new workers started, the old ones done with what they held. */
+const reloadTimeoutMs = 10_000;
+
+function nginxService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
   const { host, port } = ctx.endpoints.get(spec.name)!;
   const prefix = serviceDir(ctx.runDir, spec.name);
   const template = spec.volumes.find((v) => v.bind && v.target.startsWith('/etc/nginx/templates/') && v.target.endsWith('.template'));
   if (!template) throw new Error(`${spec.name}: no template mounted into /etc/nginx/templates/`);
   const confName = template.target.slice('/etc/nginx/templates/'.length, -'.template'.length);
   const sink = ctx.output(spec.name);
-  return new ProcessService({
+  // Variables changed by a reload (the upstream list after a scale-out): kept for later starts.
+  let changed: Record<string, string> = {};
+  const writeConf = () => {
+    const changedSpec = { ...spec, environment: { ...spec.environment, ...changed } };
+    return writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localNginxEnvironment(changedSpec, ctx), template.source));
+  };
+  let managed: ManagedProcess | undefined;
+  const server = new ProcessService({
     name: spec.name,
     port,
     launch: async () => {
       await mkdir(join(prefix, 'conf.d'), { recursive: true });
       await mkdir(join(prefix, 'temp'), { recursive: true });
-      await writeFile(join(prefix, 'conf.d', confName), renderNginxTemplate(localNginxEnvironment(spec, ctx), template.source));
+      await writeConf();
       await writeFile(join(prefix, 'nginx.conf'), nginxMainConfig(prefix));
       // nginx reopens /dev/stdout by path, which fails on the socket Node would give it: its
       // stdout is a file in the run directory instead, followed into the live output.
       const stdoutFile = join(prefix, 'stdout.log');
       const stdout = await open(stdoutFile, 'a');
-      const managed = spawnManaged(spec.name, findBinary('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], {
+      const launched = spawnManaged(spec.name, findBinary('nginx'), ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', 'stderr'], {
         cwd: prefix,
         stdio: ['ignore', stdout.fd, 'pipe'],
         output: sink,
         netns: ctx.netns?.(spec.name),
       });
+      managed = launched;
       await stdout.close();
       const follower = followFile(stdoutFile, sink);
-      void managed.exited.then(() => follower.stop());
-      return managed;
+      void launched.exited.then(() => follower.stop());
+      return launched;
     },
     ready: () => httpAnswers(`${balancerScheme(ctx.topology)}://${host}:${port}/healthz`, false),
   });
+  // SIGHUP to the master only: it starts workers with the new config and tells the old ones to
+  // finish. An old worker still serves the requests on the client connections it holds (a
+  // keep-alive connection's next request among them) until it has closed them: done once every
+  // old worker has exited, so that no request goes by the old list afterwards.
+  const reload = async (environment: Record<string, string>) => {
+    changed = { ...changed, ...environment };
+    await writeConf();
+    const before = managed && masterOf(managed, 'nginx');
+    if (!before) return;
+    process.kill(before.pid, 'SIGHUP');
+    await pollUntil(
+      `${spec.name} reload`,
+      async () => {
+        const now = managed && masterOf(managed, 'nginx');
+        if (!now?.children.some((pid) => !before.children.includes(pid))) throw new Error('no worker of the new config yet');
+        if (now.children.some((pid) => before.children.includes(pid))) throw new Error('a worker of the old config still runs');
+      },
+      { timeoutMs: reloadTimeoutMs, maxDelayMs: 20 },
+    );
+  };
+  return { spec, server, reload };
 }
 
 function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
@@ -194,9 +229,8 @@ function opensslService(spec: ServiceSpec, ctx: ServiceContext): OneShotService 
   });
 }
 
-const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: ServiceContext) => ProcessService | OneShotService> = {
+const serversByKind: Record<Exclude<ServiceSpec['kind'], 'nginx'>, (spec: ServiceSpec, ctx: ServiceContext) => ProcessService | OneShotService> = {
   app: appService,
-  nginx: nginxService,
   redis: redisService,
   sentinel: sentinelService,
   postgres: postgresService,
@@ -204,5 +238,5 @@ const serversByKind: Record<ServiceSpec['kind'], (spec: ServiceSpec, ctx: Servic
 };
 
 export function localService(spec: ServiceSpec, ctx: ServiceContext): LocalService {
-  return { spec, server: serversByKind[spec.kind](spec, ctx) };
+  return spec.kind === 'nginx' ? nginxService(spec, ctx) : { spec, server: serversByKind[spec.kind](spec, ctx) };
 }

@@ -179,6 +179,11 @@ async function main() {
     $('#partition').addEventListener('click', () => runFault($('#partition'), 'partition', $('#partition-groups').value));
     $('#heal').addEventListener('click', () => runFault($('#heal'), 'heal', ''));
   }
+  if (state.scale) {
+    $('#scale-controls').hidden = false;
+    $('#scale-out').addEventListener('click', () => runFault($('#scale-out'), 'scale-out', ''));
+    $('#scale-in').addEventListener('click', () => runFault($('#scale-in'), 'scale-in', ''));
+  }
   $('#new-device').addEventListener('click', async () => {
     const { name } = await post('devices');
     deviceCard(name, state.deviceVerbs);

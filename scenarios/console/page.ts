@@ -30,6 +30,7 @@ export function consolePage(topology: string): string {
 <section>
   <h2>Services</h2>
   <p id="network-controls" hidden>Partition <input id="partition-groups" size="40" placeholder="server_1 | redis" aria-label="two groups of services, separated by |"> <button id="partition" type="button">partition</button> <button id="heal" type="button">heal</button></p>
+  <p id="scale-controls" hidden>Fleet <button id="scale-out" type="button" data-fault="scale-out">add a node</button> <button id="scale-in" type="button" data-fault="scale-in">drain the newest node</button></p>
   <p id="fault-error" class="error" role="alert"></p>
   <div id="cards"></div>
 </section>

@@ -154,9 +154,12 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
     topology: running.topology.name,
     balancerUrl: running.balancerUrl,
     atMs: atMs(),
-    services: running.topology.services.map((s) => ({ name: s.name, kind: s.kind, status: statuses.get(s.name) ?? 'up', logs: logs.get(s.name) ?? [] })),
+    // Until the first status read: what the topology starts (a spare node waits for scale-out).
+    services: running.topology.services.map((s) => ({ name: s.name, kind: s.kind, status: statuses.get(s.name) ?? (s.spare ? 'down' : 'up'), logs: logs.get(s.name) ?? [] })),
     faults: faultButtons(running),
     network: running.network !== undefined,
+    // Whether the balancer's list can change: scale-out adds a spare node, scale-in drains one.
+    scale: running.balancer !== undefined,
     requests,
     faultsDone,
     stores,
@@ -193,7 +196,9 @@ export async function startConsole(running: RunningTopology, options: ConsoleOpt
       const fault = String(body.fault ?? '') as FaultName;
       if (!(fault in faults)) return answer(res, 400, { error: 'bad_fault', message: `fault must be one of ${Object.keys(faults).join(', ')}` });
       try {
-        const op = await lab.fault(fault, String(body.target ?? ''));
+        // The fleet's "drain" button names no node: the one added last goes first.
+        const target = fault === 'scale-in' && !body.target ? (running.balancer?.nodes().at(-1) ?? '') : String(body.target ?? '');
+        const op = await lab.fault(fault, target);
         return answer(res, 200, faultEvent(op));
       } catch (err) {
         return answer(res, 409, { error: 'fault_failed', message: err instanceof Error ? err.message : String(err) });

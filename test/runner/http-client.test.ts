@@ -31,7 +31,51 @@ function device(name: string, url: string, localAddress?: string): Device {
   return d;
 }
 
+/**
+ * Answers every request, but drops the first one that reaches a connection which already served
+ * one, unanswered, as an nginx reload closes an idle keep-alive connection just as a request goes
+ * out. With dropFresh, every request is dropped, on whatever connection.
+ */
+async function closingServer(dropFresh = false): Promise<{ url: string; received: () => number }> {
+  let received = 0;
+  let droppedOne = false;
+  server = createServer((req, res) => {
+    received++;
+    const served = (req.socket as { served?: number }).served ?? 0;
+    (req.socket as { served?: number }).served = served + 1;
+    if (dropFresh || (served > 0 && !droppedOne)) {
+      droppedOne = true;
+      req.socket.destroy();
+      return;
+    }
+    res.end('ok');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received: () => received };
+}
+
 describe('Device', () => {
+  describe('when a kept-alive connection closes as a request goes out', () => {
+    it('sends the request again, once, on a new connection, as a browser does (POST too)', async () => {
+      const { url, received } = await closingServer();
+      const browser = device('browser', url);
+      const statuses = [];
+      for (const sku of ['apple', 'bread', 'cheese', 'dates']) statuses.push((await browser.post('/add', { sku })).status);
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      // Four requests, one of them dropped on a reused connection and sent again.
+      expect(received()).toBe(5);
+    });
+  });
+
+  describe('when a fresh connection closes before its answer', () => {
+    it('fails: a request the server may have seen is not sent twice', async () => {
+      const { url, received } = await closingServer(true);
+      await expect(device('browser', url).post('/add', { sku: 'apple' })).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+      expect(received()).toBe(1);
+    });
+  });
+
   it('connects from the loopback address it is given, so that ip_hash sees distinct clients', async () => {
     const url = await echoServer();
     expect((await device('a', url, '127.0.0.2').get('/')).body).toMatchObject({ address: '127.0.0.2' });

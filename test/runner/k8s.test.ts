@@ -7,7 +7,7 @@ import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { k8sManifests, k8sYaml } from '../../runner/k8s.ts';
-import { listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
+import { appServices, listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
 
 const options = { image: 'session-lab:dev', namespace: 'lab' };
 const models: Record<string, new (data: never) => { validate(): void }> = {
@@ -40,7 +40,8 @@ describe.each(listTopologies())('%s on Kubernetes', (name) => {
     const nodes = docs(name).find((d) => d.metadata.name === 'shop' && d.kind !== 'Service')!;
     const container = nodes.spec!.template.spec.containers[0];
     expect([container.readinessProbe.httpGet.path, container.livenessProbe.httpGet.path]).toEqual(['/healthz', '/healthz']);
-    expect(nodes.spec!.replicas).toBe(loadTopology(name).services.filter((s) => s.kind === 'app').length);
+    // A spare node (scale-out) is what `kubectl scale` adds: not a replica at start.
+    expect(nodes.spec!.replicas).toBe(appServices(loadTopology(name)).length);
     expect(find(name, 'Service', 'shop')!.spec!.clusterIP).toBe('None');
   });
 

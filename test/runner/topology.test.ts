@@ -9,7 +9,8 @@ import { localEnvironment, loopbackEndpoints, rewriteAddresses } from '../../run
 import { startOrder } from '../../runner/local/backend.ts';
 import { localNginxEnvironment, localPath, localService } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
-import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, TopologyError } from '../../runner/topology.ts';
+import { BalancerError, listedNodes, upstreamServersFor } from '../../runner/balancer.ts';
+import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, spareNodes, TopologyError } from '../../runner/topology.ts';
 
 const required = ['memory-1', 'file-1', 'memory-2', 'file-2', 'redis-2', 'postgres-2'];
 
@@ -31,7 +32,7 @@ describe('the compose topologies, as the local backend reads them', () => {
     }
     // A one-shot openssl service makes the certificate of a balancer that terminates TLS; a
     // replicated Redis has a replica and sentinels beside its primary.
-    const kinds = topology.services.map((s) => s.kind).filter((k, i, all) => k !== 'openssl' && k !== 'sentinel' && (k !== 'redis' || all.indexOf(k) === i)).sort();
+    const kinds = topology.services.filter((s) => !s.spare).map((s) => s.kind).filter((k, i, all) => k !== 'openssl' && k !== 'sentinel' && (k !== 'redis' || all.indexOf(k) === i)).sort();
     // Login needs PostgreSQL, whatever the session store.
     const database = nodes[0]!.environment.DATABASE_URL !== undefined ? ['postgres'] : [];
     const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...new Set([...(store === 'redis' || store === 'postgres' ? [store] : []), ...database])].sort();
@@ -72,7 +73,7 @@ describe('the compose topologies, as the local backend reads them', () => {
   });
 
   it('starts stores before nodes and nodes before nginx', () => {
-    expect(startOrder(loadTopology('redis-2'))).toEqual([['redis', 'postgres'], ['server_1', 'server_2'], ['nginx']]);
+    expect(startOrder(loadTopology('redis-2'))).toEqual([['redis', 'postgres'], ['server_1', 'server_2', 'server_3'], ['nginx']]);
   });
 
   it('reads compose’s $$ as a literal $, as compose hands it to the container', () => {
@@ -88,6 +89,34 @@ describe('the compose topologies, as the local backend reads them', () => {
     const text = 'services:\n  db:\n    image: mysql:8\n';
     expect(() => parseTopology('x', '/x.yml', text)).toThrow(new TopologyError('service db: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "mysql:8"'));
     expect(() => loadTopology('nope')).toThrow(/unknown topology "nope"; known: cookie-2, cookie-2-5min-ttl, file-1/);
+  });
+
+  it('holds back a node with the scale-out profile: not among the nodes, not listed by the balancer', () => {
+    const topology = loadTopology('file-2-sticky-cookie');
+    expect(appServices(topology).map((s) => s.name)).toEqual(['server_1', 'server_2']);
+    expect(spareNodes(topology).map((s) => s.name)).toEqual(['server_3']);
+    expect(listedNodes(topology)).toEqual(['server_1', 'server_2']);
+  });
+
+  it('refuses any other profile, naming the service', () => {
+    const text = 'services:\n  redis:\n    image: redis:7\n    profiles: [debug]\n  nginx:\n    image: nginx:1\n';
+    expect(() => parseTopology('x', '/x.yml', text)).toThrow('service redis: the only profile a topology may give is ["scale-out"], to an app node held back for scale-out');
+  });
+});
+
+describe('the balancer’s list after scaling', () => {
+  const topology = loadTopology('file-2-sticky-cookie');
+
+  it('keeps the listed nodes’ entries and gives a spare the first one’s parameters', () => {
+    expect(upstreamServersFor(topology, ['server_1', 'server_2', 'server_3'])).toBe(
+      'server server_1:3000 resolve max_fails=1 fail_timeout=2s; server server_2:3000 resolve max_fails=1 fail_timeout=2s; server server_3:3000 resolve max_fails=1 fail_timeout=2s;',
+    );
+    expect(upstreamServersFor(topology, ['server_2'])).toBe('server server_2:3000 resolve max_fails=1 fail_timeout=2s;');
+  });
+
+  it('refuses an empty list, or a service that is not a node', () => {
+    expect(() => upstreamServersFor(topology, [])).toThrow(BalancerError);
+    expect(() => upstreamServersFor(topology, ['nginx'])).toThrow('"nginx" is not an app node of file-2-sticky-cookie');
   });
 });
 

@@ -61,7 +61,8 @@ describe('the lab console', () => {
     await expect(post('faults', '{"fault":"kill","target":"server_9"}')).resolves.toMatchObject({ status: 409, body: { error: 'fault_failed' } });
     await expect(post('faults', 'fault=kill&target=server_1', 'application/x-www-form-urlencoded')).resolves.toMatchObject({ status: 415 });
     const state = (await (await fetch(`${served.url}state`)).json()) as { services: { name: string; status: string }[]; faultsDone: unknown[] };
-    expect(state.services.every((s) => s.status === 'up')).toBe(true);
+    // server_3 is the spare node, down until a scale-out.
+    expect(state.services.filter((s) => s.status !== 'up').map((s) => s.name)).toEqual(['server_3']);
   });
 
   it('shows a card per service and a lane per node', async () => {
@@ -100,6 +101,16 @@ describe('the lab console', () => {
     expect(node.running).toBe(false);
     expect(() => process.kill(pid, 0)).toThrow();
     await expect(page.locator('.fault-line', { hasText: /^kill server_1$/ }).count()).resolves.toBe(1);
+  });
+
+  it('adds server_3 with the fleet’s button: its card says up and its lane gets requests', async () => {
+    await page.click('#scale-out');
+    // The fault's line comes once it is done: the node answered and nginx reloaded.
+    await page.waitForSelector('.fault-line[data-fault-line="scale-out"]', { timeout: 10_000 });
+    await page.waitForSelector('[data-service="server_3"][data-status="up"]', { timeout: 5000 });
+    expect(running.balancer!.nodes()).toEqual(['server_1', 'server_2', 'server_3']);
+    for (let i = 0; i < 6; i++) await (await fetch(`${running.balancerUrl}/healthz`)).body?.cancel();
+    await page.waitForSelector('[data-request][data-node="server_3"]', { timeout: 5000 });
   });
 
   it('saves what happened as an HTML report', async () => {

@@ -39,6 +39,8 @@ describe('the scenarios, run for real', () => {
     'redis-eviction-volatile-lru',
     'redis-eviction-noeviction',
     'redis-eviction-separate',
+    'sticky-scale-out-ip',
+    'scale-in-hard',
   ]);
 
   const results = new Map<string, ScenarioResult>();

@@ -44,7 +44,7 @@ export async function namespacedRedisServices(names = ['a', 'b', 'c']): Promise<
     await dir.remove();
   });
   await Promise.all([...servers.values()].map((s) => s.start()));
-  const spec = (name: string): ServiceSpec => ({ name, kind: 'redis', image: 'redis', healthcheck: undefined, environment: {}, containerPort: 6379, command: [], volumes: [], dependsOn: [] });
+  const spec = (name: string): ServiceSpec => ({ name, kind: 'redis', image: 'redis', healthcheck: undefined, environment: {}, containerPort: 6379, command: [], volumes: [], dependsOn: [], spare: false });
   const running: RunningTopology = {
     topology: { name: 'namespaced-redis', file: 'none', services: names.map(spec) },
     balancerUrl: 'http://127.0.0.1:1',

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lab } from '../runner/lab.ts';
+import type { Scenario } from '../runner/scenario.ts';
+import type { ShopOp } from './shop/actions.ts';
+import { scaleInVerdict } from './shop/checkers/scaling.ts';
+import { shopDevice } from './shop/device.ts';
+import { failedWriteBackoffMs } from './shop/load.ts';
+
+// The fleet grows and shrinks under writes on redis-2 (sessions shared, so a node that comes or
+// goes takes no session with it): server_3 joins, takes its share for a second, and leaves again.
+// The waits are timed from each change's end: a node starting under load takes seconds.
+async function joinThenLeave(lab: Lab, scaleInTarget: string): Promise<void> {
+  const devices = Array.from({ length: 6 }, (_, i) => shopDevice(lab, `device-${String(i + 1).padStart(2, '0')}`));
+  let writing = true;
+  const write = async (device: (typeof devices)[number]) => {
+    // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
+    for (let n = 0; writing; n++) {
+      const op = await device.add(`item-${n % 40}`);
+      if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
+    }
+    await device.viewCart();
+  };
+  const load = Promise.all(devices.map(write));
+  await lab.wait(300, 'writes before the fleet changes');
+  await lab.fault('scale-out', '');
+  await lab.wait(1000, 'server_3 takes its share');
+  await lab.fault('scale-in', scaleInTarget);
+  await lab.wait(500, 'writes after');
+  writing = false;
+  await load;
+}
+
+// Drained (off the balancer's list first, a graceful reload, then a graceful stop), no request
+// fails: what nginx had sent to server_3 finishes there.
+export const scaleInDrained: Scenario<ShopOp> = {
+  name: 'scale-in-drained',
+  summary: 'redis-2 under writes: server_3 joins (scale-out), then is drained and removed (scale-in): no request fails, no cart loses anything.',
+  topology: 'redis-2',
+  expected: 'no-request-failed',
+  fresh: 'it adds and removes a node',
+  run: (lab) => joinThenLeave(lab, 'server_3'),
+  check: scaleInVerdict,
+};
+
+// Removed hard (killed, then taken off the list, as when a machine vanishes before the balancer
+// hears of it), the requests it held fail: nginx does not send a POST to a second node once the
+// first has it.
+export const scaleInHard: Scenario<ShopOp> = {
+  ...scaleInDrained,
+  name: 'scale-in-hard',
+  summary: 'redis-2 under writes: server_3 joins, then is killed before the balancer drops it: the requests it held fail.',
+  expected: 'requests-failed',
+  run: (lab) => joinThenLeave(lab, 'server_3 hard'),
+};
