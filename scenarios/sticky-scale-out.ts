@@ -28,9 +28,10 @@ async function settle(device: ShopDevice): Promise<void> {
 
 // A third node joins a sticky topology whose nodes keep sessions on their own disks. The hash now
 // has three nodes to choose from, and every user it sends elsewhere arrives where their session
-// is not: their cart is gone. How many move depends on the hash: about half the sessions were lost
-// going from one pod to two behind ingress-nginx's cookie affinity
-// (https://github.com/kubernetes/ingress-nginx/issues/4475).
+// is not: their cart is gone. How many move depends on the hash. Users of ingress-nginx's cookie
+// affinity lost their sessions when a deployment was scaled
+// (https://github.com/kubernetes/ingress-nginx/issues/4475); its "persistent" affinity mode came
+// of it (https://github.com/kubernetes/ingress-nginx/pull/4513).
 async function joinUnderSticky(lab: Lab, users: number, addressOf?: (i: number) => string): Promise<void> {
   const devices = Array.from({ length: users }, (_, i) => shopDevice(lab, `user-${String(i + 1).padStart(2, '0')}`, addressOf ? { localAddress: addressOf(i) } : {}));
   for (const device of devices) {
