@@ -53,6 +53,8 @@ export interface Config {
   redisWaitReplicas: number;
   redisWaitTimeoutMs: number;
   databaseUrl: string | undefined;
+  /** How many PostgreSQL connections this node's pool opens at most (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
   /** The Redis that caches product pages (CACHE_URL); unset, pages are rendered every time. */
   cacheUrl: string | undefined;
   /** How long a cached page lives; undefined: until Redis evicts it. */
@@ -298,6 +300,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     redisWaitReplicas: parseInteger(env, 'REDIS_WAIT_REPLICAS', 0, 0, 16),
     redisWaitTimeoutMs: parseInteger(env, 'REDIS_WAIT_TIMEOUT_MS', 500, 1, 900),
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
+    databasePoolMax: parseInteger(env, 'DATABASE_POOL_MAX', 10, 1, 1000),
     cacheUrl: parseUrl(env, 'CACHE_URL', ['redis:', 'rediss:'], undefined),
     cacheTtlSeconds: parseCacheTtl(env),
     trustProxy: parseTrustProxy(env),

@@ -25,7 +25,7 @@ export interface RunningNode {
 
 export async function startServer(config: Readonly<Config>, log: Log = stdoutLog, signal?: AbortSignal): Promise<RunningNode> {
   // One pool per node for DATABASE_URL, shared by the PostgreSQL store and login.
-  const pool = config.databaseUrl ? createPool(config.databaseUrl, log) : undefined;
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, log, config.databasePoolMax) : undefined;
   let opened: OpenedStore | undefined;
   let auth: Auth | undefined;
   let server: Server;

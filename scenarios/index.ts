@@ -32,6 +32,7 @@ import { redisShared } from './redis-shared.ts';
 import { secretMismatch } from './secret-mismatch.ts';
 import { redisEviction, redisEvictionNoeviction, redisEvictionSeparate, redisEvictionVolatileLru } from './redis-eviction.ts';
 import { rollingDeploySchema, rollingDeployTolerant } from './rolling-deploy.ts';
+import { poolExhaustion, poolExhaustionSized } from './pool-exhaustion.ts';
 import { scaleInDrained, scaleInHard } from './scale-in.ts';
 import { secretRotation } from './secret-rotation.ts';
 import { secureCookieProxy } from './secure-cookie-proxy.ts';
@@ -88,6 +89,8 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   killUnderLoadPostgres,
   scaleInDrained,
   scaleInHard,
+  poolExhaustion,
+  poolExhaustionSized,
   redisRestart,
   redisRestartAof,
   redisCrashRdb,

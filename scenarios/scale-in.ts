@@ -1,10 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../runner/lab.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
 import { scaleInVerdict } from './shop/checkers/scaling.ts';
-import { shopDevice } from './shop/device.ts';
-import { failedWriteBackoffMs } from './shop/load.ts';
+import { writeWhile } from './shop/load.ts';
 
 // The fleet grows and shrinks under writes on redis-2 (sessions shared, so a node that comes or
 // goes takes no session with it): server_3 joins, takes its share for a second, and leaves again.
@@ -16,24 +14,13 @@ import { failedWriteBackoffMs } from './shop/load.ts';
 const writers = 12;
 
 async function joinThenLeave(lab: Lab, scaleInTarget: string): Promise<void> {
-  const devices = Array.from({ length: writers }, (_, i) => shopDevice(lab, `device-${String(i + 1).padStart(2, '0')}`));
-  let writing = true;
-  const write = async (device: (typeof devices)[number]) => {
-    // A cart holds 50 lines: the same 40 skus come round again, adding to their quantities.
-    for (let n = 0; writing; n++) {
-      const op = await device.add(`item-${n % 40}`);
-      if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
-    }
-    await device.viewCart();
-  };
-  const load = Promise.all(devices.map(write));
-  await lab.wait(300, 'writes before the fleet changes');
-  await lab.fault('scale-out', '');
-  await lab.wait(1000, 'server_3 takes its share');
-  await lab.fault('scale-in', scaleInTarget);
-  await lab.wait(500, 'writes after');
-  writing = false;
-  await load;
+  await writeWhile(lab, writers, async () => {
+    await lab.wait(300, 'writes before the fleet changes');
+    await lab.fault('scale-out', '');
+    await lab.wait(1000, 'server_3 takes its share');
+    await lab.fault('scale-in', scaleInTarget);
+    await lab.wait(500, 'writes after');
+  });
 }
 
 // Drained (off the balancer's list first, a graceful reload, then a graceful stop), no request

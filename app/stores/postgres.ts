@@ -14,7 +14,7 @@ const PgStore = connectPgSimple(session);
 // own (see createPool for the deadlines that make outages fail fast).
 export async function openPostgresStore(config: Readonly<Config>, log: Log, sharedPool?: pg.Pool): Promise<OpenedStore> {
   const target = redactUrl(config.databaseUrl!);
-  const pool = sharedPool ?? createPool(config.databaseUrl!, log);
+  const pool = sharedPool ?? createPool(config.databaseUrl!, log, config.databasePoolMax);
   const endOwnPool = async () => {
     if (!sharedPool) await pool.end();
   };

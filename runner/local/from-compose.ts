@@ -200,8 +200,22 @@ function sentinelService(spec: ServiceSpec, ctx: ServiceContext): ProcessService
   });
 }
 
+/** The official image's `postgres -c name=value …` command as settings. */
+export function postgresSettings(spec: ServiceSpec): Record<string, string> {
+  const args = spec.command[0] === 'postgres' ? spec.command.slice(1) : spec.command;
+  const settings: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const match = args[i] === '-c' ? /^([a-z_]+)=(.*)$/.exec(args[i + 1] ?? '') : null;
+    if (!match) throw new Error(`${spec.name}: the local backend takes a PostgreSQL command of -c name=value pairs only (got "${args.join(' ')}")`);
+    settings[match[1]!] = match[2]!;
+    i++;
+  }
+  return settings;
+}
+
 function postgresService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   return new PostgresServer({
+    settings: postgresSettings(spec),
     name: spec.name,
     ...ctx.endpoints.get(spec.name)!,
     netns: ctx.netns?.(spec.name),

@@ -26,6 +26,8 @@ export interface PostgresServerOptions {
   cwd?: string;
   /** The service's name in logs and errors. */
   name?: string;
+  /** Server settings on top of the lab's (`-c name=value`, as a compose command gives them: max_connections). */
+  settings?: Record<string, string>;
 }
 
 /** PostgreSQL refuses to run as root: then it runs as the `postgres` system user. */
@@ -113,6 +115,7 @@ export class PostgresServer extends ProcessService {
           synchronous_commit: 'off',
           full_page_writes: 'off',
           max_connections: '100',
+          ...options.settings,
         };
         const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
         return spawnManaged('postgres', findBinary('postgres'), args, {

@@ -119,3 +119,26 @@ export async function writeUnderFaults(lab: Lab, plan: LoadPlan): Promise<void> 
   };
   await Promise.all([...devices.map(write), faults()]);
 }
+
+/**
+ * Devices write without pause (each a new sku after the other, as writeUnderFaults's do) for as
+ * long as work runs (faults, waits), then each reads its cart once more.
+ */
+export async function writeWhile(lab: Lab, writers: number, work: () => Promise<void>): Promise<void> {
+  const devices = Array.from({ length: writers }, (_, i) => shopDevice(lab, `device-${String(i + 1).padStart(2, '0')}`));
+  let writing = true;
+  const write = async (device: (typeof devices)[number]) => {
+    for (let n = 0; writing; n++) {
+      const op = await device.add(`item-${n % 40}`);
+      if (op.type !== 'ok') await sleep(failedWriteBackoffMs);
+    }
+    await device.viewCart();
+  };
+  const load = Promise.all(devices.map(write));
+  try {
+    await work();
+  } finally {
+    writing = false;
+    await load;
+  }
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findBinary, MissingBinaryError } from '../../runner/binaries.ts';
 import { localEnvironment, loopbackEndpoints, rewriteAddresses } from '../../runner/local/address-map.ts';
 import { startOrder } from '../../runner/local/backend.ts';
-import { localNginxEnvironment, localPath, localService } from '../../runner/local/from-compose.ts';
+import { localNginxEnvironment, localPath, localService, postgresSettings } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
 import { BalancerError, listedNodes, upstreamServersFor } from '../../runner/balancer.ts';
 import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, spareNodes, TopologyError } from '../../runner/topology.ts';
@@ -96,6 +96,12 @@ describe('the compose topologies, as the local backend reads them', () => {
     expect(appServices(topology).map((s) => s.name)).toEqual(['server_1', 'server_2']);
     expect(spareNodes(topology).map((s) => s.name)).toEqual(['server_3']);
     expect(listedNodes(topology)).toEqual(['server_1', 'server_2']);
+  });
+
+  it('runs PostgreSQL with the settings its compose command gives, and refuses a command it cannot read', () => {
+    const postgres = loadTopology('postgres-2-max-connections').services.find((s) => s.kind === 'postgres')!;
+    expect(postgresSettings(postgres)).toEqual({ max_connections: '20' });
+    expect(() => postgresSettings({ ...postgres, command: ['postgres', '--max_connections=20'] })).toThrow('postgres: the local backend takes a PostgreSQL command of -c name=value pairs only');
   });
 
   it('refuses any other profile, naming the service', () => {

@@ -41,6 +41,7 @@ describe('the scenarios, run for real', () => {
     'redis-eviction-separate',
     'sticky-scale-out-ip',
     'scale-in-hard',
+    'pool-exhaustion-sized',
   ]);
 
   const results = new Map<string, ScenarioResult>();
