@@ -7,10 +7,12 @@ import { cartActions, type ShopOp } from '../actions.ts';
 import { analyzeCarts } from './cart.ts';
 
 /**
- * pool-exhausted: after the scale-out, the node that joined answered 5xx (its pool could not open
- * the connections it needed) while the others did not fail. no-request-failed: every answer after
- * it was 2xx and the new node served some. cart-lost: a cart lacked an acknowledged add.
- * inconclusive otherwise (no scale-out, or failures on the old nodes as well: not this point).
+ * pool-exhausted: no answer failed while two nodes ran, and after the scale-out some did, 5xx (a
+ * pool could not open a connection it needed). Mostly the node that joined: the others' pools were
+ * full already; but whichever pool grows last fails, and under Docker that was an old node's once
+ * in ten (failedOnNewNode says how many were the newcomer's). no-request-failed: every answer was
+ * 2xx and the new node served some. cart-lost: a cart lacked an acknowledged add. inconclusive
+ * otherwise (no scale-out, or failures before it: not this point).
  */
 export function poolVerdict(history: readonly ShopOp[]): Verdict {
   const joined = history.find((op) => op.process === enginePrincipals.nemesis && op.action === 'scale-out' && op.type === 'ok');
@@ -37,7 +39,9 @@ export function poolVerdict(history: readonly ShopOp[]): Verdict {
     perNode,
   };
   if (carts.wrongCarts > 0) return { observed: 'cart-lost', metrics, firstBad: carts.firstBad };
-  if (failed.length > 0 && failed.every((op) => op.servedBy === newNode)) return { observed: 'pool-exhausted', metrics, firstBad: firstBad(failed[0]!, 'an answer from the node that joined', `${failed[0]!.status}${failed[0]!.seen ? ` ${failed[0]!.seen}` : ''}`) };
-  if (failed.length === 0 && newNode !== undefined) return { observed: 'no-request-failed', metrics };
+  const failedBefore = before.filter((op) => op.status !== undefined && op.status >= 500);
+  if (failedBefore.length > 0) return { observed: 'inconclusive', metrics: { ...metrics, failedBefore: failedBefore.length } };
+  if (failed.length > 0) return { observed: 'pool-exhausted', metrics, firstBad: firstBad(failed[0]!, 'an answer, as before the scale-out', `${failed[0]!.status}${failed[0]!.seen ? ` ${failed[0]!.seen}` : ''}`) };
+  if (newNode !== undefined) return { observed: 'no-request-failed', metrics };
   return { observed: 'inconclusive', metrics };
 }

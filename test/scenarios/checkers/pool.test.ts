@@ -30,9 +30,17 @@ describe('poolVerdict', () => {
     });
   });
 
-  describe('when the old nodes failed too', () => {
-    it('says inconclusive: the database failed, not the newcomer’s pool', () => {
+  describe('when an old node’s pool lost the race for the last connections', () => {
+    it('says pool-exhausted all the same, and counts the newcomer’s failures apart', () => {
       const verdict = poolVerdict(history(add('apple', 'server_1', [['apple', 1]]), joined, refused('server_3'), refused('server_1')));
+      expect(verdict.observed).toBe('pool-exhausted');
+      expect(verdict.metrics).toMatchObject({ failedAfter: 2, failedOnNewNode: 1 });
+    });
+  });
+
+  describe('when answers failed before the scale-out too', () => {
+    it('says inconclusive: two nodes did not fit either', () => {
+      const verdict = poolVerdict(history(refused('server_1'), add('apple', 'server_1', [['apple', 1]]), joined, refused('server_3')));
       expect(verdict.observed).toBe('inconclusive');
     });
   });
