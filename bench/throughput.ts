@@ -10,7 +10,7 @@ import { ProcessService } from '../runner/servers/process-service.ts';
 import { RedisServer } from '../runner/servers/redis.ts';
 import { median } from '../lib/stats.ts';
 import { freePort } from '../runner/free-port.ts';
-import { loadTopology, projectRoot } from '../runner/topology.ts';
+import { appServices, loadTopology, projectRoot } from '../runner/topology.ts';
 import { startBeside } from './beside.ts';
 import type { BenchGroup, ThroughputGroup } from './groups.ts';
 import { sessionPool, userPool, type Identities } from './identities.ts';
@@ -173,13 +173,14 @@ export async function startRig(settings: BenchSettings, groups: ReadonlySet<Benc
       const blocks = [...(variants.length > 0 ? [store] : []), ...(groups.has('stores') ? ['stores'] : [])];
       targets.push({ name: `${store} direct`, url: directUrl, identities: pool, processes: { node: listeners(portOf(directUrl)), ...storeServer }, blocks, group: 'stores' });
       if (variants.includes('nginx')) {
-        const appServices = running.topology.services.filter((s) => s.kind === 'app').map((s) => s.name);
-        const nodes = appServices.length === 1 ? '1 node' : `${appServices.length} nodes`;
+        // The nodes the balancer lists (a spare node held back for scale-out is not one).
+        const listed = appServices(running.topology).map((s) => s.name);
+        const nodes = listed.length === 1 ? '1 node' : `${listed.length} nodes`;
         targets.push({
           name: `${store} via nginx, ${nodes}`,
           url: running.balancerUrl,
           identities: pool,
-          processes: { node: appServices.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
+          processes: { node: listed.flatMap((name) => listeners(Number(running.environment(name).PORT))), ...storeServer, balancer: listeners(portOf(running.balancerUrl)) },
           blocks: [store],
           group: 'nginx',
         });

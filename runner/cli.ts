@@ -150,7 +150,7 @@ function list(scenarios: readonly Scenario[], markdown: boolean): void {
   }
   console.log('\nTopologies (npm run lab -- up <name>; compose/<name>.yml):');
   for (const name of listTopologies()) {
-    const services = loadTopology(name).services.map((s) => s.name);
+    const services = loadTopology(name).services.map((s) => (s.spare ? `${s.name} (spare)` : s.name));
     console.log(`  ${name.padEnd(width)}  ${services.join(', ')}`);
   }
 }

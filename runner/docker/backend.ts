@@ -179,13 +179,15 @@ async function attachProject(topology: Topology, project: string, commands: Comm
   let forget = () => {};
   try {
     const state = await projectState(commands, project);
-    const notUp = topology.services.filter((s) => s.kind !== 'openssl' && state.services.get(s.name) !== 'running').map((s) => `${s.name} is ${state.services.get(s.name) ?? 'missing'}`);
+    // What `docker compose up` starts: not the one-shot jobs, nor a spare node held back for scale-out.
+    const started = topology.services.filter((s) => s.kind !== 'openssl' && !s.spare);
+    const notUp = started.filter((s) => state.services.get(s.name) !== 'running').map((s) => `${s.name} is ${state.services.get(s.name) ?? 'missing'}`);
     if (notUp.length > 0) {
       throw new ComposeUnavailableError(
         `the running project ${project} is not all up (${notUp.join(', ')}): start it (docker compose -f ${relative(process.cwd(), topology.file)} up), or run with --fresh for a copy of the lab's own beside it`,
       );
     }
-    await Promise.all(topology.services.filter((s) => s.kind !== 'openssl').map((s) => opened.waitReady(s.name)));
+    await Promise.all(started.map((s) => opened.waitReady(s.name)));
     const attached = await leftAsFound(opened.running, {
       attached: `the running project ${project} (started outside the lab)`,
       detach: async () => {

@@ -30,7 +30,7 @@ describe('npm run lab', () => {
     const { code, stdout } = await lab('list');
     expect(code).toBe(0);
     for (const scenario of scenarios) expect(stdout).toContain(scenario.name);
-    expect(stdout).toMatch(/redis-2\s+server_1, server_2, nginx, redis/);
+    expect(stdout).toMatch(/redis-2\s+server_1, server_2, server_3 \(spare\), nginx, redis/);
   });
 
   it('explains itself with --help', async () => {

@@ -124,7 +124,7 @@ describe('the compose backend (fake command runner)', () => {
       `docker ${own} kill -s SIGKILL server_2`,
       `docker ${own} exec -T server_1 node -e <probe>`,
       'logs stopped',
-      `docker ${own} down -v --remove-orphans --timeout 2`,
+      `docker ${own} --profile scale-out down -v --remove-orphans --timeout 2`,
       ...leftoverChecks(own),
     ]);
     expect(result.history.find((op) => op.action === 'probe')?.value).toEqual({ heapUsedBytes: 1 });
@@ -238,13 +238,13 @@ describe('the compose backend (fake command runner)', () => {
       { start: (t) => startComposeTopology(t, { commands: docker }) },
     );
     expect(result.error).toBe('broken script');
-    expect(docker.calls.at(-4)).toBe(`docker ${own} down -v --remove-orphans --timeout 2`);
+    expect(docker.calls.at(-4)).toBe(`docker ${own} --profile scale-out down -v --remove-orphans --timeout 2`);
   });
 
   it('tears down what started when up fails, and says why', async () => {
     const docker = new FakeDocker('up -d');
     await expect(startComposeTopology(loadTopology('file-2'), { commands: docker })).rejects.toThrow('up -d: failed (fake)');
-    expect(docker.calls.slice(-5, -3)).toEqual([`docker ${ownFile2} up -d --build --wait`, `docker ${ownFile2} down -v --remove-orphans --timeout 2`]);
+    expect(docker.calls.slice(-5, -3)).toEqual([`docker ${ownFile2} up -d --build --wait`, `docker ${ownFile2} --profile scale-out down -v --remove-orphans --timeout 2`]);
   });
 
   it('removes the projects whose runner is gone, whatever their topology, by their labels alone, and never a live runner\'s', async () => {
@@ -272,7 +272,7 @@ describe('the compose backend (fake command runner)', () => {
     expect(docker.calls.at(-1)).toBe(`docker ${ownFile2} up -d --build --wait`);
     // What the CLI's signal handler runs: the teardowns, then every managed process.
     await stopAllManaged();
-    expect(docker.calls.at(-4)).toBe(`docker ${ownFile2} down -v --remove-orphans --timeout 2`);
+    expect(docker.calls.at(-4)).toBe(`docker ${ownFile2} --profile scale-out down -v --remove-orphans --timeout 2`);
     await expect(starting).rejects.toThrow('stopped by SIGTERM');
   });
 
