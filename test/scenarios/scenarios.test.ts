@@ -14,7 +14,8 @@ const lacks = localLacks();
 
 describe('the scenarios, run for real', () => {
   // One run per kind is enough here (`npm run lab -- run all` runs every one): these repeat another
-  // scenario's steps and checker on another store or configuration, whose own tests cover it.
+  // scenario's steps and checker on another store or configuration, whose own tests cover it, or
+  // change the fleet as scale-in-drained does (scale-out and scale-in have tests of their own).
   const sameKindAsAnother = new Set([
     'login-keeps-cart-postgres',
     'login-drops-cart',
@@ -39,8 +40,10 @@ describe('the scenarios, run for real', () => {
     'redis-eviction-volatile-lru',
     'redis-eviction-noeviction',
     'redis-eviction-separate',
+    'sticky-scale-out',
     'sticky-scale-out-ip',
     'scale-in-hard',
+    'pool-exhaustion',
     'pool-exhaustion-sized',
   ]);
 
