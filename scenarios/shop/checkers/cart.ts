@@ -49,6 +49,13 @@ function applyWrite(model: Map<string, QtyRange>, op: ShopOp): void {
   }
 }
 
+/** The cart a device's own writes imply (ops in order; a failed write counts for nothing). */
+export function cartModel(ops: readonly ShopOp[]): Map<string, QtyRange> {
+  const model = new Map<string, QtyRange>();
+  for (const op of ops) if (op.type !== 'fail') applyWrite(model, op);
+  return model;
+}
+
 /** The cart the writes imply, in words: "apple×2 bread×0..1". */
 function describeModel(model: ReadonlyMap<string, QtyRange>): string {
   const lines = [...model].filter(([, r]) => r.max > 0).map(([sku, r]) => `${sku}×${r.min === r.max ? r.min : `${r.min}..${r.max}`}`);

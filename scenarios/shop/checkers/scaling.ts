@@ -4,23 +4,10 @@
 import { enginePrincipals } from '../../../runner/history.ts';
 import { firstBad, type FirstBad, type Verdict } from '../../../runner/scenario.ts';
 import { cartActions, formatCart, type ShopOp } from '../actions.ts';
-import { analyzeCarts, cartMatches } from './cart.ts';
+import { analyzeCarts, cartMatches, cartModel } from './cart.ts';
 
 function scaleOps(history: readonly ShopOp[], action: 'scale-out' | 'scale-in'): ShopOp[] {
   return history.filter((op) => op.process === enginePrincipals.nemesis && op.action === action && op.type === 'ok');
-}
-
-/** The cart a device's acknowledged adds imply (these scenarios only add, one of each sku). */
-function addedSkus(ops: readonly ShopOp[]): Map<string, { min: number; max: number }> {
-  const model = new Map<string, { min: number; max: number }>();
-  for (const op of ops) {
-    if (op.action !== 'add-item' || op.type === 'fail') continue;
-    const range = model.get(String(op.args?.sku)) ?? { min: 0, max: 0 };
-    if (op.type === 'ok') range.min += Number(op.args?.qty);
-    range.max += Number(op.args?.qty);
-    model.set(String(op.args?.sku), range);
-  }
-  return model;
 }
 
 /**
@@ -51,7 +38,7 @@ export function scaleOutVerdict(history: readonly ShopOp[]): Verdict {
     if (after.servedBy === before.servedBy) continue;
     moved++;
     joinedBy[after.servedBy!] = (joinedBy[after.servedBy!] ?? 0) + 1;
-    const model = addedSkus(ops.filter((op) => op.index < joined.index));
+    const model = cartModel(ops.filter((op) => op.index < joined.index));
     if (after.sessionState === 'lost' || after.type !== 'ok' || !cartMatches(model, after.cart ?? [])) {
       cartsLost++;
       first ??= firstBad(after, `its cart, kept by ${before.servedBy}`, `${after.sessionState ?? 'no answer'} on ${after.servedBy}, ${formatCart(after.cart) || 'no cart'}`);
