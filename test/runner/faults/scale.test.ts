@@ -2,6 +2,7 @@
 // starts or stops, nginx reloads, and which nodes answer through the balancer follows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTopology } from '../../../runner/backend.ts';
+import { leftAsFound } from '../../../runner/as-found.ts';
 import { untilBalancerReaches } from '../../../runner/balancer-reach.ts';
 import { scaleIn } from '../../../runner/faults/scale-in.ts';
 import { scaleOut } from '../../../runner/faults/scale-out.ts';
@@ -63,3 +64,21 @@ describe('scale-out and scale-in', () => {
     await expect(scaleIn(running, 'server_1 gently')).rejects.toThrow('scale-in takes a node and optionally "hard"');
   });
 }, 60_000);
+
+describe('on a topology that must be left as found', () => {
+  it('puts the balancer’s list back and stops the spare node a scale-out started', async () => {
+    const running = await startLocalTopology(loadTopology('redis-2'));
+    try {
+      const shared = await leftAsFound(running);
+      await scaleOut(shared, '');
+      await scaleIn(shared, 'server_2');
+      expect(running.balancer!.nodes()).toEqual(['server_1', 'server_3']);
+      await shared.down();
+      expect(running.balancer!.nodes()).toEqual(['server_1', 'server_2']);
+      expect([await running.service('server_2').status!(), await running.service('server_3').status!()]).toEqual(['up', 'down']);
+      expect(await nodesAnswering(running)).toEqual(['server_1', 'server_2']);
+    } finally {
+      await running.down();
+    }
+  }, 60_000);
+});
