@@ -7,8 +7,8 @@ import { Redis } from 'ioredis';
 import { redactUrl, type Config } from './config.ts';
 import type { CacheStats } from './contract.ts';
 import { describeError, type Log } from './log.ts';
+import { failFastRedisOptions } from './stores/redis.ts';
 
-const commandTimeoutMs = 1000;
 const keyPrefix = 'lab_page:';
 
 export interface ProductCache {
@@ -33,15 +33,8 @@ function infoField(info: string, name: string): string {
 export async function openProductCache(config: Readonly<Pick<Config, 'cacheUrl' | 'cacheTtlSeconds'>>, log: Log): Promise<ProductCache | undefined> {
   if (!config.cacheUrl) return undefined;
   const target = redactUrl(config.cacheUrl);
-  // Fail fast as the session store does (stores/redis.ts): no offline queue, a deadline per command.
-  const client = new Redis(config.cacheUrl, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: commandTimeoutMs,
-    commandTimeout: commandTimeoutMs,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
-  });
+  // Fail fast as the session store does: no offline queue, a deadline per command.
+  const client = new Redis(config.cacheUrl, { ...failFastRedisOptions });
   let failing = false;
   const failed = (what: string, err: unknown) => {
     if (!failing) log(`page cache at ${target}: ${what} failed, pages are rendered uncached: ${describeError(err)}`);

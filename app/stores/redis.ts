@@ -23,17 +23,20 @@ export function redisTarget(config: Readonly<Config>): string {
 // Sentinel, ioredis asks the sentinels for the current primary on every (re)connection and
 // drops its connection when they announce another one (failoverDetector), so a node follows a
 // failover by itself.
+/** The fail-fast client options (see above), shared by every Redis client of a node (the page cache's too). */
+export const failFastRedisOptions: RedisOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: commandTimeoutMs,
+  commandTimeout: commandTimeoutMs,
+  // Reconnect forever, backing off to 2 s, so the node recovers by itself when Redis returns.
+  retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
+};
+
 export async function openRedisStore(config: Readonly<Config>, log: Log): Promise<OpenedStore> {
   const target = redisTarget(config);
-  const options: RedisOptions = {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: commandTimeoutMs,
-    commandTimeout: commandTimeoutMs,
-    // Reconnect forever, backing off to 2 s, so the node recovers by itself when Redis returns.
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),
-  };
+  const options: RedisOptions = { ...failFastRedisOptions };
   const client = config.redisSentinels
     ? new Redis({ ...options, sentinels: config.redisSentinels, name: config.redisMasterName!, failoverDetector: true, sentinelRetryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000) })
     : new Redis(config.redisUrl!, options);
