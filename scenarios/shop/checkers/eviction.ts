@@ -24,7 +24,7 @@ function cacheStatsOf(history: readonly ShopOp[]): CacheStats | undefined {
  * inconclusive: nothing was lost or refused, but the cache never filled, or its stats never came.
  */
 export function evictionVerdict(history: readonly ShopOp[]): Verdict {
-  const userOps = history.filter((op) => cartActions.has(op.action) && op.process !== enginePrincipals.probe);
+  const userOps = history.filter((op) => cartActions.has(op.action));
   const users = [...new Set(userOps.map((op) => op.process))];
   const usersWhoLost = users.filter((user) => {
     const analysis = analyzeCarts(userOps.filter((op) => op.process === user));

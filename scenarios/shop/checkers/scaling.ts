@@ -61,7 +61,7 @@ export function scaleInVerdict(history: readonly ShopOp[]): Verdict {
   const [joined] = scaleOps(history, 'scale-out');
   const [left] = scaleOps(history, 'scale-in');
   const carts = analyzeCarts(history);
-  const requests = history.filter((op) => cartActions.has(op.action) && op.process !== enginePrincipals.probe);
+  const requests = history.filter((op) => cartActions.has(op.action));
   const failed = requests.filter((op) => op.type !== 'ok');
   const passing = left ? String(left.args?.target ?? '').split(/\s+/)[0]! : undefined;
   const servedByPassing = requests.filter((op) => op.servedBy === passing).length;
