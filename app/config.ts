@@ -46,6 +46,8 @@ export interface Config {
   redisSentinels: { host: string; port: number }[] | undefined;
   /** The primary's name the sentinels monitor (REDIS_MASTER_NAME). */
   redisMasterName: string | undefined;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES), instead of redisUrl: the client learns the rest. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
   /**
    * How many replicas must have a session or cart write before it is answered (Redis WAIT); a write
    * they do not confirm within redisWaitTimeoutMs answers 503. 0: answered at once (asynchronous).
@@ -259,28 +261,45 @@ function parseTouchAfter(env: Env, ttlSeconds: number): number {
   return touchAfter;
 }
 
-function parseSentinels(env: Env): { host: string; port: number }[] | undefined {
-  const raw = read(env, 'REDIS_SENTINELS');
+/** A host:port,host:port,… list (REDIS_SENTINELS, REDIS_CLUSTER_NODES). */
+function parseHostPorts(env: Env, name: string): { host: string; port: number }[] | undefined {
+  const raw = read(env, name);
   if (raw === undefined) return undefined;
   return raw.split(',').map((entry) => {
     const match = /^([A-Za-z0-9._-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(entry.trim());
     if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) {
-      throw new ConfigError(`REDIS_SENTINELS must be host:port,host:port,… (got "${raw}")`);
+      throw new ConfigError(`${name} must be host:port,host:port,… (got "${raw}")`);
     }
     return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
   });
 }
 
-/** Redis comes from REDIS_URL, or from REDIS_SENTINELS with REDIS_MASTER_NAME; never both. */
-function parseRedisTarget(env: Env, sessionStore: StoreKind): Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisMasterName'> {
-  const redisSentinels = parseSentinels(env);
+/**
+ * Redis comes from REDIS_URL, from REDIS_SENTINELS with REDIS_MASTER_NAME, or from
+ * REDIS_CLUSTER_NODES; one of them only.
+ */
+function parseRedisTarget(env: Env, sessionStore: StoreKind): Pick<Config, 'redisUrl' | 'redisSentinels' | 'redisMasterName' | 'redisClusterNodes'> {
+  const redisSentinels = parseHostPorts(env, 'REDIS_SENTINELS');
+  const redisClusterNodes = parseHostPorts(env, 'REDIS_CLUSTER_NODES');
   const redisMasterName = read(env, 'REDIS_MASTER_NAME');
+  if (redisClusterNodes && (redisSentinels || read(env, 'REDIS_URL') !== undefined)) {
+    throw new ConfigError('REDIS_CLUSTER_NODES excludes REDIS_URL and REDIS_SENTINELS: a node asks the cluster for its shards, the sentinels for a primary, or connects to one URL');
+  }
   if (redisSentinels && read(env, 'REDIS_URL') !== undefined) throw new ConfigError('REDIS_URL and REDIS_SENTINELS exclude each other: a node asks the sentinels for the primary, or connects to one URL');
   if (redisSentinels && redisMasterName === undefined) throw new ConfigError('REDIS_MASTER_NAME is required with REDIS_SENTINELS (the name the sentinels monitor)');
   if (redisMasterName !== undefined && !redisSentinels) throw new ConfigError('REDIS_MASTER_NAME needs REDIS_SENTINELS');
   if (redisMasterName !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(redisMasterName)) throw new ConfigError(`REDIS_MASTER_NAME must be 1–64 letters, digits, ".", "_" or "-" (got "${redisMasterName}")`);
-  const redisUrl = parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' && !redisSentinels ? 'redis' : undefined);
-  return { redisUrl, redisSentinels, redisMasterName };
+  const redisUrl = parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], sessionStore === 'redis' && !redisSentinels && !redisClusterNodes ? 'redis' : undefined);
+  return { redisUrl, redisSentinels, redisMasterName, redisClusterNodes };
+}
+
+/** WAIT goes to one connection's server: a cluster client would send it to a shard picked at random. */
+function parseWaitReplicas(env: Env): number {
+  const replicas = parseInteger(env, 'REDIS_WAIT_REPLICAS', 0, 0, 16);
+  if (replicas > 0 && read(env, 'REDIS_CLUSTER_NODES') !== undefined) {
+    throw new ConfigError('REDIS_WAIT_REPLICAS does not go with REDIS_CLUSTER_NODES: WAIT would ask a shard picked at random, not the one that took the write');
+  }
+  return replicas;
 }
 
 /** Reads the node's configuration; throws ConfigError naming the first bad variable. */
@@ -297,7 +316,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionTouchAfterSeconds: parseTouchAfter(env, sessionTtlSeconds),
     sessionFileDir: read(env, 'SESSION_FILE_DIR') ?? '.sessions',
     ...parseRedisTarget(env, sessionStore),
-    redisWaitReplicas: parseInteger(env, 'REDIS_WAIT_REPLICAS', 0, 0, 16),
+    redisWaitReplicas: parseWaitReplicas(env),
     redisWaitTimeoutMs: parseInteger(env, 'REDIS_WAIT_TIMEOUT_MS', 500, 1, 900),
     databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], sessionStore === 'postgres' ? 'postgres' : undefined),
     databasePoolMax: parseInteger(env, 'DATABASE_POOL_MAX', 10, 1, 1000),

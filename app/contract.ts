@@ -36,6 +36,23 @@ export interface CacheStats {
   evictedKeys: number;
 }
 
+/**
+ * One shard of a Redis Cluster as GET /debug/sessions reports it (`shards`): its primary and
+ * replicas by the hostname each announces (the topology's service name), else by address.
+ */
+export interface ShardCount {
+  primary: string;
+  replicas: string[];
+  /** The slot ranges it serves, each [first, last]. */
+  slots: [number, number][];
+  /** The sessions its primary holds; null when it did not answer (error says why). */
+  sessions: number | null;
+  error?: string;
+}
+
+/** The Redis key of a session: the prefix connect-redis is given, then the id. */
+export const redisSessionPrefix = 'lab_sess:';
+
 export const maxCartLines = 50;
 export const maxQtyPerLine = 999;
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { redactUrl, type Config } from './config.ts';
 import type { CacheStats } from './contract.ts';
 import { describeError, type Log } from './log.ts';
-import { failFastRedisOptions } from './stores/redis.ts';
+import { failFastRedisOptions } from './stores/redis-options.ts';
 
 const keyPrefix = 'lab_page:';
 

@@ -9,6 +9,7 @@ export class MissingBinaryError extends Error {
 const debianPackages: Record<string, string> = {
   nginx: 'nginx-light',
   'redis-server': 'redis-server',
+  'redis-cli': 'redis-tools',
   postgres: 'postgresql',
   initdb: 'postgresql',
   chromium: 'chromium',

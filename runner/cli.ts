@@ -62,6 +62,7 @@ const binariesByKind: Record<Topology['services'][number]['kind'], string[]> = {
   sentinel: ['redis-server'],
   postgres: ['postgres', 'initdb'],
   openssl: ['openssl'],
+  'cluster-create': ['redis-cli'],
 };
 
 /** Fails before anything starts when a binary the topology needs is missing, naming what to install. */

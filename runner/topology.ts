@@ -12,8 +12,13 @@ export const composeDir = join(projectRoot, 'compose');
 /**
  * openssl: a one-shot service that makes a file (a TLS certificate) before the others start.
  * sentinel: a Redis Sentinel (the redis image running redis/sentinel-start.sh, SENTINEL_* variables).
+ * cluster-create: a one-shot service that makes a Redis Cluster of redis nodes started with
+ * --cluster-enabled (the redis image running redis/cluster-create.sh, CLUSTER_* variables).
  */
-export type ServiceKind = 'app' | 'nginx' | 'redis' | 'sentinel' | 'postgres' | 'openssl';
+export type ServiceKind = 'app' | 'nginx' | 'redis' | 'sentinel' | 'postgres' | 'openssl' | 'cluster-create';
+
+/** Services that do one job and exit before the others start: nothing of them runs afterwards. */
+export const oneShotKinds: ReadonlySet<ServiceKind> = new Set(['openssl', 'cluster-create']);
 
 export interface VolumeMount {
   /** A named volume, or for a bind mount the absolute host path. */
@@ -67,9 +72,16 @@ export function topologyFile(name: string): string {
   return join(composeDir, `${name}.yml`);
 }
 
-function sentinelOf(service: Record<string, unknown>): boolean {
+function hasVariable(service: Record<string, unknown>, name: string): boolean {
   const environment = service.environment;
-  return typeof environment === 'object' && environment !== null && !Array.isArray(environment) && 'SENTINEL_PRIMARY' in environment;
+  return typeof environment === 'object' && environment !== null && !Array.isArray(environment) && name in environment;
+}
+
+/** The redis image runs a Redis, a Sentinel (SENTINEL_PRIMARY) or the job that makes a cluster (CLUSTER_NODES). */
+function redisKindOf(service: Record<string, unknown>): ServiceKind {
+  if (hasVariable(service, 'SENTINEL_PRIMARY')) return 'sentinel';
+  if (hasVariable(service, 'CLUSTER_NODES')) return 'cluster-create';
+  return 'redis';
 }
 
 /** The image every app node runs; one node's `build` makes it. */
@@ -79,7 +91,7 @@ function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
   const image = String(service.image ?? '');
   if (service.build !== undefined || image === appImage) return 'app';
   for (const kind of ['nginx', 'redis', 'postgres'] as const) {
-    if (image === kind || image.startsWith(`${kind}:`)) return kind === 'redis' && sentinelOf(service) ? 'sentinel' : kind;
+    if (image === kind || image.startsWith(`${kind}:`)) return kind === 'redis' ? redisKindOf(service) : kind;
   }
   if (image.startsWith('alpine/openssl:')) return 'openssl';
   throw new TopologyError(`service ${name}: the local backend runs the app (build) and the nginx, redis, postgres and alpine/openssl images, not "${image}"`);
@@ -146,6 +158,7 @@ function containerPortOf(kind: ServiceKind, environment: Record<string, string>,
     case 'postgres':
       return Number(environment.PGPORT ?? 5432);
     case 'openssl':
+    case 'cluster-create':
       return 0;
   }
 }

@@ -26,6 +26,7 @@ import { probeSessionFlood, probeSessionFloodRedis, probeSessionFloodRemedy } fr
 import { redisCrashAof, redisCrashRdb } from './redis-crash.ts';
 import { redirectAfterSave, redirectBeforeSave, redirectBeforeSaveRedis } from './redirect-before-save.ts';
 import { redisFailover, redisFailoverWait } from './redis-failover.ts';
+import { redisClusterShardFailover } from './redis-cluster.ts';
 import { redisSplitBrain, redisSplitBrainMinReplicas, redisSplitBrainWait } from './redis-split-brain.ts';
 import { redisRestart, redisRestartAof } from './redis-restart.ts';
 import { redisShared } from './redis-shared.ts';
@@ -113,6 +114,7 @@ export const scenarios: readonly Scenario<ShopOp>[] = [
   redisSplitBrain,
   redisSplitBrainMinReplicas,
   redisSplitBrainWait,
+  redisClusterShardFailover,
   secretMismatch,
   secretRotation,
   rollingDeploySchema,

@@ -1,15 +1,20 @@
-// Carts in Redis beside connect-redis's sessions: one hash per session (lab_cart:<sid>) with a
+// Carts in Redis beside connect-redis's sessions: one hash per session (lab_cart:{lab_sess:<sid>}) with a
 // field per line's quantity and one for the order lines were added in. Each change is one Lua
 // script, which Redis runs alone: the limits are checked and the line changed in one step.
 import type { SessionData } from 'express-session';
-import type { Redis } from 'ioredis';
-import { maxCartLines, maxQtyPerLine, type CartLine } from '../contract.ts';
+import type { Cluster, Redis } from 'ioredis';
+import { maxCartLines, maxQtyPerLine, redisSessionPrefix, type CartLine } from '../contract.ts';
 import { HttpError } from '../errors.ts';
 import { cartRefused, type CartStore } from './cart-store.ts';
 import type { ReadSessionAndCart } from './loaded-cart.ts';
 import type { Replicated } from '../stores/redis-wait.ts';
 
-const keyPrefix = 'lab_cart:';
+/**
+ * A cart's key carries its session's key as a hash tag: Redis Cluster hashes only what stands
+ * inside the braces, so a session and its cart sit in one slot, as the read script (which takes
+ * both) needs on a cluster.
+ */
+export const cartKey = (sessionId: string): string => `lab_cart:{${redisSessionPrefix}${sessionId}}`;
 
 // Fields: q:<sku> = quantity, o:<sku> = the order it was added in, seq = the last order given.
 // Each returns the cart as a flat list of fields and values, or a refusal.
@@ -64,11 +69,11 @@ return {session, redis.call('HGETALL', KEYS[2])}
  * previous batch's deadline before its own starts, and a request would answer 503 after two
  * seconds instead of one.)
  */
-export function readSessionAndCart(client: Redis, sessionKey: (sessionId: string) => string, parse: (value: string) => SessionData): ReadSessionAndCart {
+export function readSessionAndCart(client: Redis | Cluster, sessionKey: (sessionId: string) => string, parse: (value: string) => SessionData): ReadSessionAndCart {
   if (!('labSessionAndCart' in client)) client.defineCommand('labSessionAndCart', { numberOfKeys: 2, lua: readScript });
   const read = (client as unknown as Record<'labSessionAndCart', (sessionKey: string, cartKey: string) => Promise<[string?, string[]?]>>).labSessionAndCart;
   return async (sessionId) => {
-    const [value, flat] = await read.call(client, sessionKey(sessionId), keyPrefix + sessionId);
+    const [value, flat] = await read.call(client, sessionKey(sessionId), cartKey(sessionId));
     return value ? { session: parse(value), cart: linesOf(flat!) } : { session: null, cart: [] };
   };
 }
@@ -84,8 +89,8 @@ async function guarded<T>(command: Promise<T>): Promise<T> {
   }
 }
 
-export function redisCarts(client: Redis, ttlSeconds: number, replicated: Replicated = async () => {}): CartStore {
-  const key = (sessionId: string) => keyPrefix + sessionId;
+export function redisCarts(client: Redis | Cluster, ttlSeconds: number, replicated: Replicated = async () => {}): CartStore {
+  const key = cartKey;
   const ttlMs = String(ttlSeconds * 1000);
   // Sent once, then run by its SHA (ioredis falls back to sending it again after a Redis restart).
   for (const [name, lua] of Object.entries(scripts)) if (!(name in client)) client.defineCommand(name, { numberOfKeys: 1, lua });

@@ -2,6 +2,7 @@ import type { Store } from 'express-session';
 import type { CartStore } from '../carts/cart-store.ts';
 import type { ReadSessionAndCart } from '../carts/loaded-cart.ts';
 import type { StoreKind } from '../config.ts';
+import type { ShardCount } from '../contract.ts';
 
 /** A session store that answered once, with what the node needs around it. */
 export interface OpenedStore {
@@ -24,6 +25,8 @@ export interface OpenedStore {
    * cookie store, which holds none.
    */
   countSessions?(): Promise<number>;
+  /** A Redis Cluster's shards, each with its slots and its primary's count (GET /debug/sessions). */
+  countShards?(): Promise<ShardCount[]>;
   /** Stops timers and closes clients (the carts' too), so that the process can exit. */
   close(): Promise<void>;
 }

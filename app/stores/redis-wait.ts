@@ -4,14 +4,14 @@
 // one more round trip and the replica's lag. A write the replicas do not confirm in time is a 503:
 // it may or may not survive a failover, so it is not acknowledged.
 import type { Store } from 'express-session';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Config } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { thenRun, type StoreCallback } from './store-callback.ts';
 
 export type Replicated = () => Promise<void>;
 
-export function replicatedBy(client: Redis, config: Readonly<Config>): Replicated {
+export function replicatedBy(client: Redis | Cluster, config: Readonly<Config>): Replicated {
   const replicas = config.redisWaitReplicas;
   if (replicas === 0) return async () => {};
   return async () => {

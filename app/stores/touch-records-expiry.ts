@@ -6,7 +6,7 @@
 // step (a Lua script, one UPDATE), changing that field alone: whatever another request saved to the
 // session meanwhile is kept.
 import type { SessionData, Store } from 'express-session';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type pg from 'pg';
 import { settle } from './store-callback.ts';
 
@@ -31,7 +31,7 @@ return 1`;
  * connect-redis's touch, replaced: the key's expiry and the stored cookie's `expires` together; the
  * key's expiry is storeTtlSeconds from now instead when the store's TTL is fixed.
  */
-export function redisTouchRecordsExpiry(store: Store, client: Redis, key: (sid: string) => string, ttlSeconds: number, storeTtlSeconds?: number): void {
+export function redisTouchRecordsExpiry(store: Store, client: Redis | Cluster, key: (sid: string) => string, ttlSeconds: number, storeTtlSeconds?: number): void {
   if (!('labSessionTouch' in client)) client.defineCommand('labSessionTouch', { numberOfKeys: 1, lua: redisTouch });
   const touch = (client as unknown as Record<'labSessionTouch', (...args: string[]) => Promise<number>>).labSessionTouch;
   store.touch = (sid, session, callback) => {

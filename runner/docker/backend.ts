@@ -16,7 +16,7 @@ import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../cloc
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
 import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
 import { newRunDir } from '../run-dir.ts';
-import { balancerScheme, scaleOutProfile, type Topology } from '../topology.ts';
+import { balancerScheme, oneShotKinds, scaleOutProfile, type Topology } from '../topology.ts';
 import { listedNodes, upstreamServersFor } from '../balancer.ts';
 import { renderNginxTemplate } from '../nginx-template.ts';
 import { dockerCommands, type CommandRunner } from './commands.ts';
@@ -180,7 +180,7 @@ async function attachProject(topology: Topology, project: string, commands: Comm
   try {
     const state = await projectState(commands, project);
     // What `docker compose up` starts: not the one-shot jobs, nor a spare node held back for scale-out.
-    const started = topology.services.filter((s) => s.kind !== 'openssl' && !s.spare);
+    const started = topology.services.filter((s) => !oneShotKinds.has(s.kind) && !s.spare);
     const notUp = started.filter((s) => state.services.get(s.name) !== 'running').map((s) => `${s.name} is ${state.services.get(s.name) ?? 'missing'}`);
     if (notUp.length > 0) {
       throw new ComposeUnavailableError(

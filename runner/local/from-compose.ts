@@ -4,6 +4,7 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { findBinary } from '../binaries.ts';
+import { freePort } from '../free-port.ts';
 import { followFile } from '../logs.ts';
 import { renderNginxTemplate } from '../nginx-template.ts';
 import { pollUntil } from '../../lib/time.ts';
@@ -168,7 +169,12 @@ function redisService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   // replica `--replicaof <service> <port>`.
   const args = spec.command[0] === 'redis-server' ? spec.command.slice(1) : spec.command;
   const persistence = rewriteHostPortArgs(args, ctx.topology, ctx.endpoints);
+  // A cluster node on loopback gets a bus port of its own, the same one on every start: the other
+  // nodes remember where it was.
+  const clusterNode = args.includes('--cluster-enabled') && args[args.indexOf('--cluster-enabled') + 1] === 'yes';
+  let busPort: Promise<number> | undefined;
   return new RedisServer({
+    ...(clusterNode && !ctx.netns ? { busPort: () => (busPort ??= freePort()) } : {}),
     name: spec.name,
     ...ctx.endpoints.get(spec.name)!,
     netns: ctx.netns?.(spec.name),
@@ -227,6 +233,21 @@ function postgresService(spec: ServiceSpec, ctx: ServiceContext): ProcessService
   });
 }
 
+/** The job that makes a Redis Cluster: the compose command (redis/cluster-create.sh) with the nodes' local addresses. */
+function clusterCreateService(spec: ServiceSpec, ctx: ServiceContext): OneShotService {
+  const cwd = serviceDir(ctx.runDir, spec.name);
+  const [command, ...args] = localCommand(spec);
+  return new OneShotService({
+    name: spec.name,
+    command: command!,
+    args,
+    cwd,
+    environment: localEnvironment(spec, ctx.topology, ctx.endpoints),
+    output: ctx.output(spec.name),
+    prepare: () => mkdir(cwd, { recursive: true }).then(() => {}),
+  });
+}
+
 /** The alpine/openssl image's entrypoint is openssl: the compose command is its arguments. */
 function opensslService(spec: ServiceSpec, ctx: ServiceContext): OneShotService {
   const cwd = serviceDir(ctx.runDir, spec.name);
@@ -249,6 +270,7 @@ const serversByKind: Record<Exclude<ServiceSpec['kind'], 'nginx'>, (spec: Servic
   sentinel: sentinelService,
   postgres: postgresService,
   openssl: opensslService,
+  'cluster-create': clusterCreateService,
 };
 
 export function localService(spec: ServiceSpec, ctx: ServiceContext): LocalService {

@@ -9,6 +9,8 @@ export interface OneShotOptions {
   command: string;
   args: readonly string[];
   cwd: string;
+  /** Variables besides PATH (the compose service's environment); none: the runner's own. */
+  environment?: Record<string, string>;
   output?: (chunk: Buffer) => void;
   /** Makes whatever the job writes into (directories). */
   prepare?(): Promise<void>;
@@ -22,11 +24,12 @@ export class OneShotService implements ServiceControl {
   }
 
   async start(): Promise<void> {
-    const { name, command, args, cwd, output, prepare } = this.setup;
+    const { name, command, args, cwd, environment, output, prepare } = this.setup;
     await prepare?.();
     const said: Buffer[] = [];
     const managed = spawnManaged(name, command, args, {
       cwd,
+      ...(environment ? { env: { PATH: process.env.PATH ?? '', ...environment } } : {}),
       output: (chunk) => {
         said.push(chunk);
         output?.(chunk);

@@ -18,6 +18,11 @@ export interface RedisServerOptions {
    * "yes"], ["--save", "5 1"]); none: no persistence, a restart starts empty.
    */
   persistence?: string[];
+  /**
+   * A cluster node's bus port (--cluster-port), asked at each launch: on loopback, where every node
+   * shares one address, its own port plus 10000 (Redis's default) may be taken or past 65535.
+   */
+  busPort?: () => Promise<number>;
   /** Receives its output; without it the output is dropped. */
   output?: (chunk: Buffer) => void;
   /** Working directory of the process (the lab runs each service in its own directory of the run). */
@@ -43,7 +48,7 @@ export function pingRedis(port: number, timeoutMs = 1000, host = '127.0.0.1'): P
 
 export class RedisServer extends ProcessService {
   constructor(readonly options: RedisServerOptions) {
-    const { port, dir, persistence = [], output, cwd, host = '127.0.0.1', netns } = options;
+    const { port, dir, persistence = [], output, cwd, host = '127.0.0.1', netns, busPort } = options;
     super({
       name: options.name ?? `redis-server on port ${port}`,
       port,
@@ -53,6 +58,7 @@ export class RedisServer extends ProcessService {
         // Later options win: persistence as asked, then what the local run needs.
         const args = ['--save', '', '--appendonly', 'no', ...persistence, '--port', String(port), '--bind', host, '--dir', dir];
         args.push('--protected-mode', 'no', '--daemonize', 'no', '--logfile', '');
+        if (busPort) args.push('--cluster-port', String(await busPort()));
         return spawnManaged('redis', findBinary('redis-server'), args, { cwd, output, netns });
       },
       ready: () => pingRedis(port, 1000, host),

@@ -28,6 +28,11 @@ export const shopActions = {
   revoke: 'revoke',
   /** Not a request: the device starts sending a session cookie copied from another device. */
   adoptCookie: 'adopt-cookie',
+  /**
+   * Not a request: the Redis Cluster slot of the session the device holds, as Redis hashes its key
+   * (args.slot), computed from the id in the device's own cookie.
+   */
+  sessionSlot: 'session-slot',
   /** Product pages a crawler read (GET /products/:sku, no cookie), one op per second with its counts. */
   crawl: 'crawl',
   /** Many first visits at once, recorded as one op with its counts. */

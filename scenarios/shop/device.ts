@@ -1,6 +1,7 @@
 // A shop customer's device: one HTTP client (its own cookie jar, optionally its own source
 // address or a bearer token) with the shop's verbs. Each verb is one recorded request.
-import { sessionCookieName, sessionTag, type CartLine } from '../../app/contract.ts';
+import clusterKeySlot from 'cluster-key-slot';
+import { redisSessionPrefix, sessionCookieName, sessionTag, type CartLine } from '../../app/contract.ts';
 import type { Answer, Device, DeviceOptions } from '../../runner/http-client.ts';
 import type { Lab, RequestSpec } from '../../runner/lab.ts';
 import { formatCart, shopActions, type ShopOp } from './actions.ts';
@@ -26,13 +27,19 @@ function cartOf(body: unknown): CartLine[] | undefined {
   return Array.isArray(items) ? (items as CartLine[]) : undefined;
 }
 
-/** The session tag of the id in a lab_sid cookie value ("s:<id>.<signature>"), signature unchecked. */
-export function cookieSessionTag(cookieValue: string | undefined): string | undefined {
+/** The session id in a lab_sid cookie value ("s:<id>.<signature>"), signature unchecked. */
+function cookieSessionId(cookieValue: string | undefined): string | undefined {
   if (!cookieValue) return undefined;
   const decoded = decodeURIComponent(cookieValue);
   if (!decoded.startsWith('s:')) return undefined;
   const signed = decoded.slice(2);
-  return sessionTag(signed.slice(0, signed.lastIndexOf('.')));
+  return signed.slice(0, signed.lastIndexOf('.'));
+}
+
+/** The session tag of the id in a lab_sid cookie value, signature unchecked. */
+export function cookieSessionTag(cookieValue: string | undefined): string | undefined {
+  const id = cookieSessionId(cookieValue);
+  return id === undefined ? undefined : sessionTag(id);
 }
 
 export class ShopDevice {
@@ -177,6 +184,18 @@ export class ShopDevice {
     this.client.setCookie(sessionCookieName, other.sessionCookie);
     const at = this.lab.history.now();
     return this.lab.record<ShopOp>({ process: this.name, action: shopActions.adoptCookie, args: { from: other.name }, type: 'ok', startedMs: at, endedMs: at, request: `adopt ${other.name}'s ${sessionCookieName} cookie`, session: this.sessionTag });
+  }
+
+  /**
+   * Records which Redis Cluster slot the session this device holds sits in: its key (the store's
+   * prefix, then the id from the device's own cookie) hashed as Redis hashes it. Not a request.
+   */
+  recordSessionSlot(): ShopOp {
+    const id = cookieSessionId(this.sessionCookie);
+    if (id === undefined) throw new Error(`${this.name} holds no session to place in a slot`);
+    const at = this.lab.history.now();
+    const slot = clusterKeySlot(redisSessionPrefix + id);
+    return this.lab.record<ShopOp>({ process: this.name, action: shopActions.sessionSlot, args: { slot }, type: 'ok', startedMs: at, endedMs: at, request: `its session's cluster slot: ${slot}`, session: this.sessionTag });
   }
 
   /** Sends this lab_sid cookie value from now on (one kept from an earlier visit), or none. */

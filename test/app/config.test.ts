@@ -125,7 +125,19 @@ describe('loadConfig', () => {
     expect([config.redisMasterName, config.redisUrl, config.redisWaitReplicas]).toEqual(['lab-primary', undefined, 0]);
   });
 
+  it('reads REDIS_CLUSTER_NODES instead of REDIS_URL', () => {
+    const config = loadConfig({ ...base, SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2:6379' });
+    expect(config.redisClusterNodes).toEqual([
+      { host: 'redis-1', port: 6379 },
+      { host: 'redis-2', port: 6379 },
+    ]);
+    expect([config.redisUrl, config.redisSentinels]).toEqual([undefined, undefined]);
+  });
+
   it.each([
+    [{ REDIS_CLUSTER_NODES: 'redis-1' }, 'REDIS_CLUSTER_NODES must be host:port,host:port,… (got "redis-1")'],
+    [{ REDIS_CLUSTER_NODES: 'redis-1:6379', REDIS_URL: 'redis://redis:6379' }, 'REDIS_CLUSTER_NODES excludes REDIS_URL and REDIS_SENTINELS: a node asks the cluster for its shards, the sentinels for a primary, or connects to one URL'],
+    [{ REDIS_CLUSTER_NODES: 'redis-1:6379', REDIS_WAIT_REPLICAS: '1' }, 'REDIS_WAIT_REPLICAS does not go with REDIS_CLUSTER_NODES: WAIT would ask a shard picked at random, not the one that took the write'],
     [{ REDIS_SENTINELS: 'sentinel_1' }, 'REDIS_SENTINELS must be host:port,host:port,… (got "sentinel_1")'],
     [{ REDIS_SENTINELS: 'a:26379' }, 'REDIS_MASTER_NAME is required with REDIS_SENTINELS (the name the sentinels monitor)'],
     [{ REDIS_MASTER_NAME: 'lab-primary', REDIS_URL: 'redis://redis:6379' }, 'REDIS_MASTER_NAME needs REDIS_SENTINELS'],

@@ -38,7 +38,7 @@ describe('with SESSION_STORE_TTL_SECONDS', () => {
     expect(expires - Date.now()).toBeLessThan(3000);
     const sid = decodeURIComponent(device.cookie('lab_sid')!).slice(2).split('.')[0]!;
     expect(await redis.ttl(`lab_sess:${sid}`)).toBeGreaterThan(100);
-    expect(await redis.ttl(`lab_cart:${sid}`)).toBeGreaterThan(100);
+    expect(await redis.ttl(`lab_cart:{lab_sess:${sid}}`)).toBeGreaterThan(100);
     await sleep(2500);
     // Past the cookie's expiry, the same cookie still opens the session.
     const late = await device.get('/cart');

@@ -39,7 +39,7 @@ describe('the Redis store', () => {
     const toRedis = write.mock.contexts.flatMap((socket, i) => ((socket as net.Socket).remotePort === redisPort ? [String(write.mock.calls[i]![0])] : []));
     expect(toRedis).toHaveLength(1);
     expect(toRedis[0]).toContain(`lab_sess:${sid}`);
-    expect(toRedis[0]).toContain(`lab_cart:${sid}`);
+    expect(toRedis[0]).toContain(`lab_cart:{lab_sess:${sid}}`);
   });
 
   it('shows the cart as changed by the requests before', async () => {
