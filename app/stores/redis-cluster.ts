@@ -16,10 +16,14 @@ import { failFastRedisOptions, redisRetryMs } from './redis-options.ts';
 export function openRedisCluster(nodes: readonly { host: string; port: number }[]): Cluster {
   return new Cluster([...nodes], {
     lazyConnect: true,
-    // The same fail-fast stance as a single Redis: no queue while the cluster is not ready, every
-    // command to a node under the node's deadline, and the slot map refreshed within a second.
+    // The same fail-fast stance as a single Redis: no queue while the cluster is not ready, a
+    // command to a node that is not connected refused at once, every command under the node's
+    // deadline, and the slot map refreshed within a second. A node's connection opens on its
+    // first command (lazyConnect, status "wait") and queues that command while it does: a node
+    // dialled eagerly is still connecting when the client's ready check picks it, the check is
+    // refused, the client reconnects, and its connect() never settles (about 1 start in 10).
     enableOfflineQueue: false,
-    redisOptions: { ...failFastRedisOptions, lazyConnect: false },
+    redisOptions: { ...failFastRedisOptions, enableOfflineQueue: true },
     clusterRetryStrategy: redisRetryMs,
     slotsRefreshTimeout: 1000,
   });
