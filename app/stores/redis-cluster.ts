@@ -17,13 +17,16 @@ export function openRedisCluster(nodes: readonly { host: string; port: number }[
   return new Cluster([...nodes], {
     lazyConnect: true,
     // The same fail-fast stance as a single Redis: no queue while the cluster is not ready, a
-    // command to a node that is not connected refused at once, every command under the node's
-    // deadline, and the slot map refreshed within a second. A node's connection opens on its
-    // first command (lazyConnect, status "wait") and queues that command while it does: a node
-    // dialled eagerly is still connecting when the client's ready check picks it, the check is
-    // refused, the client reconnects, and its connect() never settles (about 1 start in 10).
+    // command refused at once when its node is not connected, every command under the node's
+    // deadline, and the slot map refreshed within a second. Each node's connection is the client's
+    // own: opened on its first command (queued while it connects) and, once lost, not dialled again
+    // (the client refreshes the slot map instead), so only the deadlines are set here.
     enableOfflineQueue: false,
-    redisOptions: { ...failFastRedisOptions, enableOfflineQueue: true },
+    redisOptions: {
+      connectTimeout: failFastRedisOptions.connectTimeout,
+      commandTimeout: failFastRedisOptions.commandTimeout,
+      maxRetriesPerRequest: failFastRedisOptions.maxRetriesPerRequest,
+    },
     clusterRetryStrategy: redisRetryMs,
     slotsRefreshTimeout: 1000,
   });
