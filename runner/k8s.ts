@@ -13,11 +13,12 @@
 //                            its healthcheck as readiness probe
 //   a one-shot service       an init container of the services that wait for it (the certificate)
 //   a bind-mounted file      a ConfigMap mounted at the same path
+//   a Redis Cluster          not generated: see k8sUnsupported
 // Kubernetes names allow no "_": redis_replica becomes redis-replica, in names and in addresses.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { stringify } from 'yaml';
-import { appServices, type ServiceSpec, type Topology } from './topology.ts';
+import { appServices, TopologyError, type ServiceSpec, type Topology } from './topology.ts';
 
 export interface K8sOptions {
   /** The app image, built from compose/app.Dockerfile and loaded into the cluster. */
@@ -211,7 +212,27 @@ function statefulService(spec: ServiceSpec, topology: Topology, options: K8sOpti
   ];
 }
 
+/**
+ * Why a topology has no manifests, if it has none. A Redis Cluster's nodes keep their identity in
+ * nodes.conf and find each other by address: in Kubernetes a pod that is rescheduled comes back
+ * with a new address and, without its file on a volume of its own, as a stranger the cluster
+ * never takes back, while the node it replaced stays "failed". Keeping that right (volumes per
+ * node, announced addresses, creating the cluster once, adding and removing nodes) is what the
+ * Helm charts and operators for Redis Cluster do; a one-pod-per-service mapping would start and
+ * then not heal.
+ */
+export function k8sUnsupported(topology: Topology): string | undefined {
+  if (!topology.services.some((s) => s.kind === 'cluster-create')) return undefined;
+  return (
+    `${topology.name} runs a Redis Cluster, which this generator does not map: in Kubernetes, run one with a ` +
+    'Helm chart or an operator for Redis Cluster (or a managed one), and point the nodes at it with ' +
+    'REDIS_CLUSTER_NODES (a few of its nodes, host:port); the other manifests of a topology such as redis-2 apply as they are.'
+  );
+}
+
 export function k8sManifests(topology: Topology, options: K8sOptions): Manifest[] {
+  const unsupported = k8sUnsupported(topology);
+  if (unsupported) throw new TopologyError(unsupported);
   const manifests: Manifest[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: options.namespace, labels: { 'app.kubernetes.io/part-of': 'session-lab' } } }];
   manifests.push(...appNodes(topology, options));
   for (const spec of topology.services) {

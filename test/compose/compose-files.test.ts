@@ -34,10 +34,11 @@ function composeFile(name: string): ComposeFile {
 }
 
 const isSentinel = (spec: ComposeService) => spec.environment?.SENTINEL_PRIMARY !== undefined;
+const isClusterCreate = (spec: ComposeService) => spec.environment?.CLUSTER_NODES !== undefined;
 
-/** The Redis and PostgreSQL services of a compose file that hold data (not the sentinels). */
+/** The Redis and PostgreSQL services of a compose file that hold data (not the sentinels, nor the job that makes a cluster). */
 function stores(file: ComposeFile): [string, ComposeService][] {
-  return Object.entries(file.services).filter(([, spec]) => (spec.image?.startsWith('redis') || spec.image?.startsWith('postgres')) && !isSentinel(spec));
+  return Object.entries(file.services).filter(([, spec]) => (spec.image?.startsWith('redis') || spec.image?.startsWith('postgres')) && !isSentinel(spec) && !isClusterCreate(spec));
 }
 
 describe.each(listTopologies())('compose/%s.yml', (name) => {
@@ -102,16 +103,21 @@ describe.each(listTopologies())('compose/%s.yml', (name) => {
   it('gives each store a healthcheck and a named data volume', () => {
     for (const [service, spec] of stores(composeFile(name))) {
       expect(spec.healthcheck, service).toBeDefined();
-      expect(spec.volumes?.[0], service).toMatch(/^[a-z-]+-data:\//);
+      expect(spec.volumes?.[0], service).toMatch(/^[a-z0-9-]+-data:\//);
     }
   });
 
-  it('makes every node wait until its store is healthy (through Sentinel: until the sentinels are)', () => {
+  it('makes every node wait until its store is healthy (through Sentinel: until the sentinels are; a cluster: until it is made)', () => {
     const file = composeFile(name);
     const sentinels = Object.entries(file.services).filter(([, spec]) => isSentinel(spec));
+    const clusterCreate = Object.entries(file.services).filter(([, spec]) => isClusterCreate(spec));
     const storeNames = (sentinels.length > 0 ? sentinels : stores(file)).map(([service]) => service);
+    const expected =
+      clusterCreate.length > 0
+        ? Object.fromEntries(clusterCreate.map(([service]) => [service, { condition: 'service_completed_successfully' }]))
+        : Object.fromEntries(storeNames.map((store) => [store, { condition: 'service_healthy' }]));
     for (const node of appServices(loadTopology(name))) {
-      expect(file.services[node.name]!.depends_on ?? {}, node.name).toEqual(Object.fromEntries(storeNames.map((store) => [store, { condition: 'service_healthy' }])));
+      expect(file.services[node.name]!.depends_on ?? {}, node.name).toEqual(expected);
     }
   });
 });

@@ -6,7 +6,7 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { k8sManifests, k8sYaml } from '../../runner/k8s.ts';
+import { k8sManifests, k8sUnsupported, k8sYaml } from '../../runner/k8s.ts';
 import { appServices, listTopologies, loadTopology, projectRoot } from '../../runner/topology.ts';
 
 const options = { image: 'session-lab:dev', namespace: 'lab' };
@@ -25,7 +25,7 @@ const docs = (name: string): Doc[] => parseAllDocuments(k8sYaml(loadTopology(nam
 const find = (name: string, kind: string, metaName: string) => docs(name).find((d) => d.kind === kind && d.metadata.name === metaName);
 const envOf = (doc: Doc | undefined, container = 0) => Object.fromEntries((doc!.spec!.template.spec.containers[container].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
 
-describe.each(listTopologies())('%s on Kubernetes', (name) => {
+describe.each(listTopologies().filter((name) => !k8sUnsupported(loadTopology(name))))('%s on Kubernetes', (name) => {
   it('is a YAML stream of objects valid against the Kubernetes schemas', () => {
     const parsed = docs(name);
     expect(parsed.length).toBe(k8sManifests(loadTopology(name), options).length);
@@ -78,6 +78,12 @@ describe('the Kubernetes mapping', () => {
     const pod = find('redis-2-tls', 'Deployment', 'nginx')!.spec!.template.spec;
     expect(pod.initContainers[0].image).toMatch(/^alpine\/openssl:/);
     expect(pod.volumes).toContainEqual({ name: 'tls', emptyDir: {} });
+  });
+});
+
+describe('a topology the generator does not map', () => {
+  it('says why, and what to run instead (redis-cluster-2)', () => {
+    expect(() => k8sYaml(loadTopology('redis-cluster-2'), options)).toThrow(/runs a Redis Cluster.*Helm chart or an operator.*REDIS_CLUSTER_NODES/);
   });
 });
 

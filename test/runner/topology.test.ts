@@ -10,7 +10,7 @@ import { startOrder } from '../../runner/local/backend.ts';
 import { localNginxEnvironment, localPath, localService, postgresSettings } from '../../runner/local/from-compose.ts';
 import { renderNginxTemplate, renderTemplate } from '../../runner/nginx-template.ts';
 import { BalancerError, listedNodes, upstreamServersFor } from '../../runner/balancer.ts';
-import { appServices, listTopologies, loadTopology, parseTopology, projectRoot, spareNodes, TopologyError } from '../../runner/topology.ts';
+import { appServices, listTopologies, loadTopology, oneShotKinds, parseTopology, projectRoot, spareNodes, TopologyError } from '../../runner/topology.ts';
 
 const required = ['memory-1', 'file-1', 'memory-2', 'file-2', 'redis-2', 'postgres-2'];
 
@@ -31,8 +31,9 @@ describe('the compose topologies, as the local backend reads them', () => {
       expect(node.containerPort).toBe(3000);
     }
     // A one-shot openssl service makes the certificate of a balancer that terminates TLS; a
-    // replicated Redis has a replica and sentinels beside its primary.
-    const kinds = topology.services.filter((s) => !s.spare).map((s) => s.kind).filter((k, i, all) => k !== 'openssl' && k !== 'sentinel' && (k !== 'redis' || all.indexOf(k) === i)).sort();
+    // replicated Redis has a replica and sentinels beside its primary; a cluster, a one-shot job
+    // that makes it of its nodes.
+    const kinds = topology.services.filter((s) => !s.spare).map((s) => s.kind).filter((k, i, all) => !oneShotKinds.has(k) && k !== 'sentinel' && (k !== 'redis' || all.indexOf(k) === i)).sort();
     // Login needs PostgreSQL, whatever the session store.
     const database = nodes[0]!.environment.DATABASE_URL !== undefined ? ['postgres'] : [];
     const expectedKinds = [...nodes.map(() => 'app'), 'nginx', ...new Set([...(store === 'redis' || store === 'postgres' ? [store] : []), ...database])].sort();

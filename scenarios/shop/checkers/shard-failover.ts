@@ -25,7 +25,7 @@ export function shardsSeen(history: readonly ShopOp[], label: string, which: 'fi
 export function describeShards(body: unknown): string {
   const { shards, storeLength } = body as { shards?: ShardCount[]; storeLength?: number | null };
   if (!shards) return 'no shards (not a cluster)';
-  const each = shards.map((s) => `${s.primary} (${s.slots.map(([a, b]) => `${a}-${b}`).join(',')}): ${s.sessions ?? `no answer, ${s.error}`}`);
+  const each = shards.map((s) => `${s.primary} (${s.slots.map(([a, b]) => `${a}-${b}`).join(',')}): ${s.sessions ?? `no answer${s.error ? ` (${s.error})` : ''}`}`);
   return `${each.join('; ')}; connect-redis length() says ${storeLength ?? 'nothing'}`;
 }
 
