@@ -58,6 +58,11 @@ export interface RunningTopology {
   /** A GET straight to one app node, bypassing the balancer and any cookie (e.g. /debug/memory). */
   probe(service: string, path: string): Promise<ProbeAnswer>;
   service(name: string): ServiceControl;
+  /**
+   * The service at an address as the balancer names it (X-Upstream: "127.0.0.1:41873"), so that
+   * an app that says nothing of itself can be told apart by node; where the backend knows it.
+   */
+  nodeAt?(address: string): string | undefined;
   /** The balancer's node list, where the backend can change it while it runs (scale-out, scale-in). */
   readonly balancer?: BalancerControl;
   /** Partitions between services, when the run's network allows them (see Capability). */

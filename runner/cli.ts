@@ -34,6 +34,8 @@ Commands:
   run <scenario…|all> [options]     run scenarios, print what each device saw and a verdict table
   up <topology> [options]           run a topology and keep it up; prints the balancer URL
   k8s <topology> [options]          print the topology as Kubernetes manifests (kubectl apply -f -)
+  check <app-file> [options]        ask the lab's questions of your own app (see docs/check.md);
+                                    check --init <app-file> writes a commented starter file
 
 Options:
   --backend local|compose           local processes (default) or docker compose
@@ -47,6 +49,8 @@ Options:
   --repeat N                        (run) run each scenario N times (1–100): the table says in how many
                                     runs it observed its expectation (k/N), every outcome seen, and
                                     each metric's range; exit 0 only when every run did
+  --store S                         (check) only this store of the app file's stores
+  --nodes N                         (check) app nodes behind the balancer (2–8, default 2)
   --image NAME                      (k8s) the app image in the cluster (default session-lab:dev)
   --namespace NAME                  (k8s) the namespace (default session-lab-<topology>)
   -h, --help                        this help
@@ -184,7 +188,7 @@ function parseRepeat(value: string | undefined): number {
   return repeat;
 }
 
-interface RunArgs {
+export interface RunArgs {
   names: string[];
   backend: string;
   jsonFile: string | undefined;
@@ -207,7 +211,15 @@ async function reapKilledRuns(): Promise<void> {
   if (projects.length > 0) console.log(`removed the compose projects that killed lab runs left (${projects.join(', ')}), with their volumes and networks`);
 }
 
-async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat, fresh }: RunArgs): Promise<number> {
+async function run(scenarios: readonly Scenario[], args: RunArgs): Promise<number> {
+  return (await runScenarios(scenarios, args)).code;
+}
+
+/**
+ * Runs the named scenarios (or all) as `lab run` does: each one's steps, the verdict table, the
+ * JSON and HTML reports; the exit code (0 when every verdict matched) and the results.
+ */
+export async function runScenarios(scenarios: readonly Scenario[], { names, backend, jsonFile, htmlFile, streamLogs, repeat, fresh }: RunArgs): Promise<{ code: number; results: ScenarioResult[] }> {
   await reapKilledRuns();
   // Each scenario's runs one after the other, so that a topology started ahead is the same one.
   // Under compose `all` runs the scenarios of one topology one after the other, so that they can
@@ -274,7 +286,7 @@ async function run(scenarios: readonly Scenario[], { names, backend, jsonFile, h
     await writeJsonReport(jsonFile, report, results);
     console.log(`report written to ${jsonFile}`);
   }
-  return held === ran ? 0 : 1;
+  return { code: held === ran ? 0 : 1, results };
 }
 
 /** What the workload serves beside a topology that is up (the shop's console); prints nothing itself. */
@@ -321,6 +333,9 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       markdown: { type: 'boolean', default: false },
       repeat: { type: 'string' },
       image: { type: 'string', default: 'session-lab:dev' },
+      store: { type: 'string' },
+      nodes: { type: 'string' },
+      init: { type: 'boolean', default: false },
       namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -346,14 +361,38 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       process.stdout.write(k8sYaml(topology, { image: values.image, namespace }));
       return 0;
     }
+    case 'check': {
+      if (!options.check) throw new UsageError('this lab has no check command');
+      if (!rest[0]) throw new UsageError('check needs an app file (check --init <file> writes a starter one)');
+      const nodes = values.nodes === undefined ? 2 : Number(values.nodes);
+      if (!Number.isInteger(nodes) || nodes < 2 || nodes > 8) throw new UsageError(`--nodes must be an integer from 2 to 8 (got "${values.nodes}")`);
+      return options.check({
+        file: rest[0],
+        init: values.init,
+        store: values.store,
+        nodes,
+        run: { names: [], backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat), fresh: values.fresh },
+      });
+    }
     default:
-      throw new UsageError(`unknown command "${command}"; commands: list, run, up, k8s`);
+      throw new UsageError(`unknown command "${command}"; commands: list, run, up, k8s, check`);
   }
+}
+
+/** What `lab check` was asked: the app file, which store, how many nodes, and `run`'s own options. */
+export interface CheckArgs {
+  file: string;
+  init: boolean;
+  store: string | undefined;
+  nodes: number;
+  run: RunArgs;
 }
 
 export interface LabOptions {
   /** Served by `lab up` beside the topology, its URL printed as `console: <url>`. */
   console?: StartConsole;
+  /** `lab check`: the workload that asks its questions of any app. */
+  check?: (args: CheckArgs) => Promise<number>;
 }
 
 /** Runs the command line over this catalogue and exits with its code. */
@@ -369,6 +408,7 @@ export function runLab(scenarios: readonly Scenario[], options: LabOptions = {},
         err instanceof UsageError ||
         err instanceof MissingBinaryError ||
         err instanceof TopologyError ||
+        (err as { name?: string }).name === 'AppFileError' ||
         err instanceof ComposeUnavailableError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);
       process.exit(known ? 2 : 1);

@@ -32,6 +32,16 @@ export interface Verdict {
   error?: string;
 }
 
+/**
+ * What a scenario expects when it expects no outcome in particular (a `lab check` without an
+ * `expect:`): it passes once it reached a verdict, any but error and inconclusive.
+ */
+export const anyOutcome = 'any';
+
+function meets(expected: string, observed: string): boolean {
+  return expected === anyOutcome ? observed !== 'error' && observed !== 'inconclusive' : observed === expected;
+}
+
 export function firstBad(op: Op, expected: string, seen: string): FirstBad {
   return { index: op.index, atMs: op.endedMs, process: op.process, request: op.request, node: op.servedBy, expected, seen };
 }
@@ -161,7 +171,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     topology: scenario.topology,
     expected: scenario.expected,
     observed: verdict.observed,
-    passed: verdict.error === undefined && verdict.observed === scenario.expected,
+    passed: verdict.error === undefined && meets(scenario.expected, verdict.observed),
     metrics: verdict.metrics,
     ...(verdict.firstBad ? { firstBad: verdict.firstBad } : {}),
     ...(verdict.lostWrites?.length ? { lostWrites: verdict.lostWrites } : {}),

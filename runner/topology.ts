@@ -2,7 +2,7 @@
 // which environment, ports and volumes. The compose file stays the one description of a
 // topology; nothing here is a second copy of it.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -27,6 +27,22 @@ export interface VolumeMount {
   bind: boolean;
 }
 
+/**
+ * An app node that is not the shop (`x-lab-app` on the service, written by `lab check`): where it
+ * listens, when it is ready, which of its variables hold its port, and, for the local backend,
+ * the command that starts one node.
+ */
+export interface ForeignApp {
+  port: number;
+  /** A path that answers 2xx once the node is up. */
+  ready: string;
+  /** Its variables that hold the port it listens on (set to each node's own locally). */
+  portVariables: string[];
+  /** The command and its directory, for the local backend. */
+  command?: string[];
+  cwd?: string;
+}
+
 export interface ServiceSpec {
   name: string;
   kind: ServiceKind;
@@ -45,6 +61,8 @@ export interface ServiceSpec {
    * the local backend leave it down, and the balancer does not list it until the scale-out fault.
    */
   spare: boolean;
+  /** Set for an app node that is not the shop. */
+  app?: ForeignApp;
 }
 
 export interface Topology {
@@ -89,7 +107,7 @@ export const appImage = 'session-lab/app:local';
 
 function kindOf(name: string, service: Record<string, unknown>): ServiceKind {
   const image = String(service.image ?? '');
-  if (service.build !== undefined || image === appImage) return 'app';
+  if (service.build !== undefined || image === appImage || service['x-lab-app'] !== undefined) return 'app';
   for (const kind of ['nginx', 'redis', 'postgres'] as const) {
     if (image === kind || image.startsWith(`${kind}:`)) return kind === 'redis' ? redisKindOf(service) : kind;
   }
@@ -145,10 +163,19 @@ function portOption(command: string[]): number | undefined {
   return at >= 0 ? Number(command[at + 1]) : undefined;
 }
 
-function containerPortOf(kind: ServiceKind, environment: Record<string, string>, command: string[]): number {
+function foreignAppOf(name: string, service: Record<string, unknown>): ForeignApp | undefined {
+  const raw = service['x-lab-app'] as Partial<ForeignApp> | undefined;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || !Number.isInteger(raw.port) || typeof raw.ready !== 'string' || !Array.isArray(raw.portVariables)) {
+    throw new TopologyError(`service ${name}: x-lab-app needs port (an integer), ready (a path) and portVariables (a list)`);
+  }
+  return { port: raw.port!, ready: raw.ready, portVariables: raw.portVariables.map(String), ...(raw.command ? { command: raw.command.map(String) } : {}), ...(raw.cwd ? { cwd: String(raw.cwd) } : {}) };
+}
+
+function containerPortOf(kind: ServiceKind, environment: Record<string, string>, command: string[], app?: ForeignApp): number {
   switch (kind) {
     case 'app':
-      return Number(environment.PORT ?? 3000);
+      return app?.port ?? Number(environment.PORT ?? 3000);
     case 'nginx':
       return Number(environment.NGINX_PORT ?? 80);
     case 'redis':
@@ -189,6 +216,7 @@ export function parseTopology(name: string, file: string, text: string): Topolog
     const kind = kindOf(serviceName, service);
     const environment = environmentOf(service);
     const command = commandOf(service);
+    const app = foreignAppOf(serviceName, service);
     const test = (service.healthcheck as { test?: unknown } | undefined)?.test;
     return {
       name: serviceName,
@@ -196,11 +224,12 @@ export function parseTopology(name: string, file: string, text: string): Topolog
       image: typeof service.image === 'string' ? service.image : undefined,
       healthcheck: Array.isArray(test) && test[0] === 'CMD' ? test.slice(1).map(String) : undefined,
       environment,
-      containerPort: containerPortOf(kind, environment, command),
+      containerPort: containerPortOf(kind, environment, command, app),
       command,
       volumes: volumesOf(service, dirname(file)),
       dependsOn: dependsOnOf(service),
       spare: spareOf(serviceName, kind, service),
+      ...(app ? { app } : {}),
     };
   });
   for (const spec of specs) {
@@ -212,7 +241,12 @@ export function parseTopology(name: string, file: string, text: string): Topolog
   return { name, file, services: specs };
 }
 
+/** A topology by its name in compose/, or a compose file by its path (one `lab check` wrote). */
 export function loadTopology(name: string): Topology {
+  if (name.endsWith('.yml') && name.includes('/')) {
+    const file = resolve(name);
+    return parseTopology(basename(file, '.yml'), file, readFileSync(file, 'utf8'));
+  }
   const file = topologyFile(name);
   return parseTopology(name, file, readFileSync(file, 'utf8'));
 }

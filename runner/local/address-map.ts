@@ -50,7 +50,7 @@ export function rewriteHostPortArgs(args: readonly string[], topology: Topology,
 export function localEnvironment(service: ServiceSpec, topology: Topology, endpoints: EndpointMap): Record<string, string> {
   const env = Object.fromEntries(Object.entries(service.environment).map(([k, v]) => [k, rewriteAddresses(v, topology, endpoints)]));
   const own = String(endpoints.get(service.name)?.port);
-  if (service.kind === 'app') env.PORT = own;
+  if (service.kind === 'app') for (const name of service.app?.portVariables ?? ['PORT']) env[name] = own;
   if (service.kind === 'sentinel') env.SENTINEL_PORT = own;
   if (service.kind === 'nginx') {
     env.NGINX_PORT = own;

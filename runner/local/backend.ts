@@ -134,6 +134,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
       }
     },
     service,
+    nodeAt: (address) => [...endpoints].find(([, e]) => `${e.host}:${e.port}` === address)?.[0],
     environment: (name) => localEnvironment(local(name).spec, topology, endpoints),
     down,
   };

@@ -74,7 +74,25 @@ export function localNginxEnvironment(spec: ServiceSpec, ctx: Pick<ServiceContex
   return Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.endpoints)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
 }
 
+/** An app that is not the shop: its own command, in its own directory, ready when its ready path answers. */
+function foreignAppService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
+  const app = spec.app!;
+  if (!app.command?.length) throw new Error(`${spec.name}: the local backend needs the command that starts the app`);
+  const [command, ...args] = app.command;
+  // Container paths in its variables (a file store's directory on a named volume) as local ones.
+  const environment = Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.endpoints)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
+  const { host, port } = ctx.endpoints.get(spec.name)!;
+  return new ProcessService({
+    name: spec.name,
+    port,
+    launch: async (changed) =>
+      spawnManaged(spec.name, command!, args, { cwd: app.cwd ?? serviceDir(ctx.runDir, spec.name), env: { PATH: process.env.PATH ?? '', ...environment, ...changed }, output: ctx.output(spec.name), netns: ctx.netns?.(spec.name) }),
+    ready: () => httpAnswers(`http://${host}:${port}${app.ready}`, true),
+  });
+}
+
 function appService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
+  if (spec.app) return foreignAppService(spec, ctx);
   const environment = localEnvironment(spec, ctx.topology, ctx.endpoints);
   if (environment.SESSION_FILE_DIR) environment.SESSION_FILE_DIR = localPath(spec, environment.SESSION_FILE_DIR, ctx.runDir);
   const { host, port } = ctx.endpoints.get(spec.name)!;

@@ -1,0 +1,195 @@
+// The app file: a small YAML file a team keeps beside its app that describes it to `lab check`
+// and nothing more: how one node starts, the session cookie's name, how the lab can tell that a
+// session continues (a round trip: a write of a value the lab makes up, a read that shows every
+// value written so far), the stores the app runs on, and what the team expects of each check.
+// Read strictly: a missing or wrong field, or one the lab does not know, is an error naming the
+// field and its line.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+/** The stores the lab can start for an app, and how each is reached from the app's environment. */
+export const checkStores = ['memory', 'file', 'redis', 'postgres', 'cookie'] as const;
+export type CheckStore = (typeof checkStores)[number];
+
+/**
+ * What the lab substitutes in the app's environment: each node's name and port, the session
+ * secret, and the addresses of the store the lab starts.
+ */
+export const placeholders = ['node', 'port', 'secret', 'redis_url', 'database_url', 'file_dir'] as const;
+
+/** The checks an app file may expect outcomes of (see checks.ts). */
+export const checkNames = ['round-robin', 'node-restart', 'store-outage', 'concurrent-writes', 'cookie-flags'] as const;
+export type CheckName = (typeof checkNames)[number];
+
+export interface RequestTemplate {
+  method: string;
+  path: string;
+  /** A JSON body or a form body, values with {value} in them. */
+  json?: Record<string, string>;
+  form?: Record<string, string>;
+}
+
+export interface AppFile {
+  /** Where it was read from; the app's paths are relative to its directory. */
+  file: string;
+  dir: string;
+  name: string;
+  node: {
+    command?: string[];
+    build?: string;
+    image?: string;
+    port: number;
+    ready: string;
+    environment: Record<string, string>;
+  };
+  cookie: string;
+  stores: Partial<Record<CheckStore, Record<string, string>>>;
+  roundTrip: {
+    write: RequestTemplate;
+    read: { method: string; path: string; find: 'text' | { json: string } };
+  };
+  /** Per store, per check: the outcome the team expects. */
+  expect: Partial<Record<CheckStore, Record<string, string>>>;
+}
+
+export class AppFileError extends Error {
+  override name = 'AppFileError';
+}
+
+/** Reads one YAML node by a schema of its own, each error naming the path and the line. */
+class Reader {
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  fail(node: Node | null | undefined, path: string, message: string): never {
+    const at = node?.range ? this.lines.linePos(node.range[0]).line : undefined;
+    throw new AppFileError(`${this.file}${at ? `:${at}` : ''}: ${path}: ${message}`);
+  }
+
+  /** The map's entries, refusing keys outside known. */
+  map(node: Node | null | undefined, path: string, known?: readonly string[]): Map<string, Node | null> {
+    if (!isMap(node)) this.fail(node, path, 'must be a mapping');
+    const entries = new Map<string, Node | null>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (known && !known.includes(key)) this.fail(pair.key as Node, `${path}.${key}`, `unknown field; known: ${known.join(', ')}`);
+      entries.set(key, pair.value as Node | null);
+    }
+    return entries;
+  }
+
+  string(node: Node | null | undefined, path: string, pattern?: RegExp, hint?: string): string {
+    if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) this.fail(node, path, 'must be a string');
+    const value = String(node.value);
+    if (pattern && !pattern.test(value)) this.fail(node, path, `${hint ?? `must match ${pattern}`} (got "${value}")`);
+    return value;
+  }
+
+  integer(node: Node | null | undefined, path: string, min: number, max: number): number {
+    if (!isScalar(node) || !Number.isInteger(node.value) || (node.value as number) < min || (node.value as number) > max) this.fail(node, path, `must be an integer from ${min} to ${max}`);
+    return node.value as number;
+  }
+
+  strings(node: Node | null | undefined, path: string): string[] {
+    if (!isSeq(node) || node.items.length === 0) this.fail(node, path, 'must be a non-empty list of strings');
+    return node.items.map((item, i) => this.string(item as Node, `${path}[${i}]`));
+  }
+
+  /** A map of strings, each checked for the placeholders it may use. */
+  variables(node: Node | null | undefined, path: string, allowed: readonly string[]): Record<string, string> {
+    if (node === null || node === undefined) return {};
+    const result: Record<string, string> = {};
+    for (const [key, value] of this.map(node, path)) {
+      const text = this.string(value, `${path}.${key}`);
+      for (const [, name] of text.matchAll(/\{(\w+)\}/g)) {
+        if (!allowed.includes(name!)) this.fail(value, `${path}.${key}`, `unknown placeholder {${name}}; known: ${allowed.map((p) => `{${p}}`).join(' ')}`);
+      }
+      result[key] = text;
+    }
+    return result;
+  }
+}
+
+const pathPattern = /^\/[^\s]*$/;
+const methods = /^(GET|POST|PUT|PATCH|DELETE)$/;
+
+function requestOf(r: Reader, node: Node | null | undefined, path: string): RequestTemplate {
+  const fields = r.map(node, path, ['method', 'path', 'json', 'form']);
+  if (fields.has('json') && fields.has('form')) r.fail(node, path, 'takes json or form, not both');
+  return {
+    method: r.string(fields.get('method'), `${path}.method`, methods, 'must be GET, POST, PUT, PATCH or DELETE'),
+    path: r.string(fields.get('path'), `${path}.path`, pathPattern, 'must be a path starting with /'),
+    ...(fields.has('json') ? { json: r.variables(fields.get('json'), `${path}.json`, ['value']) } : {}),
+    ...(fields.has('form') ? { form: r.variables(fields.get('form'), `${path}.form`, ['value']) } : {}),
+  };
+}
+
+/** Parses an app file's text; file names it in errors and anchors its relative paths. */
+export function parseAppFile(file: string, text: string): AppFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) throw new AppFileError(`${file}: not YAML: ${doc.errors[0]!.message}`);
+  const r = new Reader(file, lines);
+  const top = r.map(doc.contents as Node, 'app file', ['name', 'node', 'session', 'stores', 'roundTrip', 'expect']);
+  for (const required of ['name', 'node', 'session', 'stores', 'roundTrip']) if (!top.has(required)) r.fail(doc.contents as Node, required, 'is required');
+
+  const node = r.map(top.get('node'), 'node', ['command', 'build', 'image', 'port', 'ready', 'environment']);
+  if (!node.has('command') && !node.has('build') && !node.has('image')) r.fail(top.get('node'), 'node', 'needs a command (local backend), a build context or an image (compose backend)');
+  if (node.has('build') && node.has('image')) r.fail(top.get('node'), 'node', 'takes a build context or an image, not both');
+  const session = r.map(top.get('session'), 'session', ['cookie']);
+
+  const stores: AppFile['stores'] = {};
+  for (const [store, value] of r.map(top.get('stores'), 'stores', checkStores)) stores[store as CheckStore] = r.variables(value, `stores.${store}`, placeholders);
+  if (Object.keys(stores).length === 0) r.fail(top.get('stores'), 'stores', 'must name at least one store');
+
+  const trip = r.map(top.get('roundTrip'), 'roundTrip', ['write', 'read']);
+  const read = r.map(trip.get('read'), 'roundTrip.read', ['method', 'path', 'find']);
+  const findNode = read.get('find');
+  let find: AppFile['roundTrip']['read']['find'] = 'text';
+  if (isMap(findNode)) find = { json: r.string(r.map(findNode, 'roundTrip.read.find', ['json']).get('json'), 'roundTrip.read.find.json', /^[\w.-]+$/, 'must be a dotted path such as notes or data.items') };
+  else if (findNode !== undefined) r.string(findNode, 'roundTrip.read.find', /^text$/, 'must be text or {json: <dotted path>}');
+
+  const expect: AppFile['expect'] = {};
+  if (top.has('expect')) {
+    for (const [store, value] of r.map(top.get('expect'), 'expect', checkStores)) {
+      const outcomes: Record<string, string> = {};
+      for (const [check, outcome] of r.map(value, `expect.${store}`, checkNames)) outcomes[check] = r.string(outcome, `expect.${store}.${check}`, /^[a-z-]+$/, 'must be an outcome such as kept or lost');
+      expect[store as CheckStore] = outcomes;
+    }
+  }
+
+  const dir = dirname(resolve(file));
+  return {
+    file,
+    dir,
+    name: r.string(top.get('name'), 'name', /^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and "-"'),
+    node: {
+      ...(node.has('command') ? { command: r.strings(node.get('command'), 'node.command') } : {}),
+      ...(node.has('build') ? { build: resolve(dir, r.string(node.get('build'), 'node.build')) } : {}),
+      ...(node.has('image') ? { image: r.string(node.get('image'), 'node.image') } : {}),
+      port: r.integer(node.get('port'), 'node.port', 1, 65535),
+      ready: node.has('ready') ? r.string(node.get('ready'), 'node.ready', pathPattern, 'must be a path starting with /') : '/',
+      environment: r.variables(node.get('environment'), 'node.environment', placeholders),
+    },
+    cookie: r.string(session.get('cookie'), 'session.cookie', /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name'),
+    stores,
+    roundTrip: {
+      write: requestOf(r, trip.get('write'), 'roundTrip.write'),
+      read: { method: read.has('method') ? r.string(read.get('method'), 'roundTrip.read.method', /^GET$/, 'must be GET') : 'GET', path: r.string(read.get('path'), 'roundTrip.read.path', pathPattern, 'must be a path starting with /'), find },
+    },
+    expect,
+  };
+}
+
+export function readAppFile(file: string): AppFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppFileError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return parseAppFile(file, text);
+}

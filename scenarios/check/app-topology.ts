@@ -1,0 +1,86 @@
+// The topology `lab check` builds around an app: N nodes of it behind the lab's nginx (round
+// robin), and the store it is checked on. Written as an ordinary compose file under .lab/check/,
+// which the engine then runs like any topology (and a user can run by hand with `docker compose
+// -f <file> up`). The nginx, Redis and PostgreSQL services are taken as they are from the lab's
+// own topologies (redis-2, postgres-2), so that there is one description of each.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { composeDir, projectRoot } from '../../runner/topology.ts';
+import type { AppFile, CheckStore } from './app-file.ts';
+
+/** The secret every node of a check shares (the app's variable for it, where it names one). */
+export const checkSecret = 'session-lab-check-secret';
+
+/** Where the written compose files go. */
+export const checkTopologiesDir = join(projectRoot, '.lab', 'check');
+
+type Service = Record<string, unknown>;
+
+function serviceOf(topology: string, name: string): Service {
+  const doc = parse(readFileSync(join(composeDir, `${topology}.yml`), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  return structuredClone(doc.services[name]!);
+}
+
+/** Each placeholder's value in a topology (compose addresses: the local backend maps them to its own). */
+function substitutions(node: string, port: number): Record<string, string> {
+  return {
+    node,
+    port: String(port),
+    secret: checkSecret,
+    redis_url: 'redis://redis:6379',
+    database_url: 'postgres://lab:lab@postgres:5432/lab',
+    file_dir: '/var/lib/lab-sessions',
+  };
+}
+
+function substituted(variables: Record<string, string>, values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`)]));
+}
+
+export interface WrittenTopology {
+  /** The compose file's path: what the engine's loadTopology takes. */
+  file: string;
+  nodes: string[];
+}
+
+/** Writes the compose file for the app on this store with this many nodes. */
+export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number): WrittenTopology {
+  const name = `${app.name}-${store}-${nodes}`;
+  const names = Array.from({ length: nodes }, (_, i) => `server_${i + 1}`);
+  const environment = { ...app.node.environment, ...app.stores[store] };
+  // A variable that is the port alone is set to each node's own port on the local backend.
+  const portVariables = Object.entries(environment).filter(([, v]) => v === '{port}').map(([k]) => k);
+  const storeService = store === 'redis' ? 'redis' : store === 'postgres' ? 'postgres' : undefined;
+  const services: Record<string, Service> = {};
+  const volumes: Record<string, null> = {};
+  for (const node of names) {
+    services[node] = {
+      ...(app.node.build ? { build: { context: app.node.build } } : {}),
+      ...(app.node.image ? { image: app.node.image } : {}),
+      environment: substituted(environment, substitutions(node, app.node.port)),
+      ...(storeService ? { depends_on: { [storeService]: { condition: 'service_healthy' } } } : {}),
+      // Each node's own file directory, as file-2 gives the shop's.
+      ...(store === 'file' ? { volumes: [`${node}-sessions:/var/lib/lab-sessions`] } : {}),
+      'x-lab-app': { port: app.node.port, ready: app.node.ready, portVariables, ...(app.node.command ? { command: app.node.command, cwd: app.dir } : {}) },
+    };
+    if (store === 'file') volumes[`${node}-sessions`] = null;
+  }
+  const nginx = serviceOf('redis-2', 'nginx');
+  nginx.volumes = [`${join(projectRoot, 'nginx', 'nginx.conf.template')}:/etc/nginx/templates/default.conf.template:ro`];
+  nginx.ports = ['8080:80'];
+  const nginxEnv = nginx.environment as Record<string, string>;
+  nginxEnv.NGINX_UPSTREAM_SERVERS = names.map((n) => `server ${n}:${app.node.port} resolve max_fails=1 fail_timeout=2s;`).join(' ');
+  nginx.depends_on = Object.fromEntries(names.map((n) => [n, { condition: 'service_started' }]));
+  services.nginx = nginx;
+  if (storeService) {
+    services[storeService] = serviceOf(store === 'redis' ? 'redis-2' : 'postgres-2', storeService);
+    volumes[`${storeService}-data`] = null;
+  }
+  const compose = { name: `session-lab-check-${name}`, services, ...(Object.keys(volumes).length ? { volumes } : {}) };
+  mkdirSync(checkTopologiesDir, { recursive: true });
+  const file = join(checkTopologiesDir, `${name}.yml`);
+  const header = `# Written by \`npm run lab -- check ${app.file}\`: ${app.name} on ${store}, ${nodes} node(s) behind nginx.\n# Run it by hand with \`docker compose -f ${file} up\`.\n`;
+  writeFileSync(file, header + stringify(compose, { lineWidth: 0 }));
+  return { file, nodes: names };
+}

@@ -1,0 +1,144 @@
+// The checks `lab check` runs on an app, each a scenario of the engine on a topology written for
+// the app (app-topology.ts): the same runner, faults, history, JSON and HTML reports as the
+// shop's scenarios. Each says what it asks, the lesson, and the usual fix, for the report card.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Lab } from '../../runner/lab.ts';
+import type { Scenario } from '../../runner/scenario.ts';
+import type { AppFile, CheckName, CheckStore } from './app-file.ts';
+import { CheckDevice, type CheckOp } from './device.ts';
+import { acrossFaultVerdict, contractVerdict, cookieFlagsVerdict, outageVerdict, sessionVerdict } from './verdicts.ts';
+
+export interface Check {
+  name: CheckName | 'contract';
+  /** The question, in the app's terms. */
+  asks: string;
+  /** Why it cannot apply to this store, if it cannot. */
+  skipOn?: (store: CheckStore) => string | undefined;
+  /** What each outcome means, and the usual fix where it is a fault. */
+  lessons: Record<string, string>;
+  nodes: 'one' | 'all';
+  run(lab: Lab, app: AppFile): Promise<void>;
+  check(history: readonly CheckOp[], app: AppFile): ReturnType<Scenario['check']>;
+}
+
+const devices = (lab: Lab, app: AppFile, count: number) => Array.from({ length: count }, (_, i) => new CheckDevice(lab, app, `device-${i + 1}`));
+
+/** Writes and reads in turn, each device on its own, so that round robin sends them to every node. */
+async function writeAndRead(all: readonly CheckDevice[], rounds: number): Promise<void> {
+  await Promise.all(
+    all.map(async (device) => {
+      for (let i = 0; i < rounds; i++) {
+        await device.write();
+        await device.read();
+      }
+    }),
+  );
+}
+
+export const checks: Check[] = [
+  {
+    name: 'contract',
+    asks: 'On one node, does a read show what the writes before it wrote, and does the app set the session cookie the file names?',
+    lessons: {
+      holds: 'The app file describes the app: the other checks can trust the round trip.',
+      broken: 'The app file does not describe the app (a wrong path, cookie name or find): no other check can mean anything until it does.',
+    },
+    nodes: 'one',
+    run: async (lab, app) => writeAndRead(devices(lab, app, 1), 3),
+    check: (history) => contractVerdict(history),
+  },
+  {
+    name: 'round-robin',
+    asks: 'Behind round robin, does each read show every value its session wrote, whichever node answers?',
+    lessons: {
+      kept: 'The session lives where every node finds it (a shared store, or the cookie itself).',
+      lost: 'Each node keeps its own sessions: a request that lands on another node finds none. Usual fix: a shared session store (Redis, the database), or sticky sessions as a stopgap.',
+    },
+    nodes: 'all',
+    run: async (lab, app) => writeAndRead(devices(lab, app, 4), 4),
+    check: (history) => sessionVerdict(history),
+  },
+  {
+    name: 'node-restart',
+    asks: 'After a node restarts, do sessions still show what they wrote?',
+    lessons: {
+      kept: 'Nothing of a session lived only in a node process.',
+      lost: 'Sessions lived in the node that restarted (its memory): every deploy logs users out. Usual fix: a store outside the process.',
+    },
+    nodes: 'all',
+    run: async (lab, app) => {
+      const all = devices(lab, app, 4);
+      await writeAndRead(all, 2);
+      await lab.fault('restart', 'server_1');
+      await Promise.all(all.map(async (device) => {
+        for (let i = 0; i < 4; i++) await device.read();
+      }));
+    },
+    check: (history) => acrossFaultVerdict(history),
+  },
+  {
+    name: 'store-outage',
+    asks: 'When the session store stops for 2 s, does the app answer fast with an error and recover, or hang?',
+    skipOn: (store) => (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
+    lessons: {
+      'fails-fast': 'Requests failed with an error while the store was gone and worked again once it was back.',
+      unaffected: 'No request failed while the store was gone (the app did not need it then).',
+      hangs: 'A request waited for the store far longer than a user would: the client has no deadline. Usual fix: a connect and command timeout on the store client, and no queue of commands while it is down.',
+      'not-recovered': 'The app did not find the store again: the client does not reconnect. Usual fix: a retry strategy on the store client.',
+    },
+    nodes: 'all',
+    run: async (lab, app) => {
+      const store = lab.running.topology.services.find((s) => s.kind === 'redis' || s.kind === 'postgres')!.name;
+      const all = devices(lab, app, 3);
+      await writeAndRead(all, 1);
+      let going = true;
+      const load = Promise.all(all.map(async (device) => {
+        while (going) {
+          await device.write();
+          await sleep(100);
+        }
+      }));
+      try {
+        await lab.wait(300, 'requests before the store stops');
+        await lab.fault('stop', store);
+        await lab.wait(2000, 'the store is gone');
+        await lab.fault('start', store);
+        await lab.wait(2000, 'requests once it is back');
+      } finally {
+        going = false;
+        await load;
+      }
+    },
+    check: (history) => outageVerdict(history),
+  },
+  {
+    name: 'concurrent-writes',
+    asks: 'When one session sends 8 writes at once (tabs, retries, a double click), are all of them kept?',
+    lessons: {
+      kept: 'Concurrent writes to one session all survive.',
+      lost: 'The session is read, changed and saved whole: concurrent requests overwrite each other, last save wins. Usual fix: change the data where it lives, in one atomic step (a Redis hash, a database row), not in the session object.',
+    },
+    nodes: 'all',
+    run: async (lab, app) => {
+      const [device] = devices(lab, app, 1);
+      await device!.write();
+      await Promise.all(Array.from({ length: 8 }, () => device!.write()));
+      await device!.read();
+      await device!.read();
+    },
+    check: (history) => sessionVerdict(history),
+  },
+  {
+    name: 'cookie-flags',
+    asks: 'Does the session cookie carry HttpOnly and SameSite?',
+    lessons: {
+      'flags-set': 'Scripts cannot read the session cookie, and other sites cannot send it along.',
+      'flags-missing': 'A script (an XSS) can read the session cookie, or other sites can send it along. Usual fix: set HttpOnly and SameSite=Lax on the cookie (and Secure behind TLS).',
+    },
+    nodes: 'one',
+    run: async (lab, app) => {
+      await new CheckDevice(lab, app, 'device-1').write();
+    },
+    check: (history, app) => cookieFlagsVerdict(history, app.cookie),
+  },
+];

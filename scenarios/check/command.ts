@@ -1,0 +1,86 @@
+// `lab check <app-file>`: builds the topologies around the app, checks the round trip on one node
+// first (a contract that fails there is the file's fault, said before any verdict), then runs
+// every check that applies, through the engine's own runner, and prints a report card.
+import { existsSync, writeFileSync } from 'node:fs';
+import { runScenarios, type CheckArgs } from '../../runner/cli.ts';
+import { anyOutcome, type Scenario, type ScenarioResult } from '../../runner/scenario.ts';
+import { checkStores, readAppFile, type AppFile, type CheckStore } from './app-file.ts';
+import { writeAppTopology } from './app-topology.ts';
+import { checks, type Check } from './checks.ts';
+import type { CheckOp } from './device.ts';
+import { starterAppFile } from './starter.ts';
+
+class CheckUsageError extends Error {
+  override name = 'AppFileError';
+}
+
+function scenarioOf(check: Check, app: AppFile, store: CheckStore, file: string): Scenario<CheckOp> {
+  return {
+    name: `${check.name} (${store})`,
+    summary: check.asks,
+    topology: file,
+    expected: check.name === 'contract' ? 'holds' : (app.expect[store]?.[check.name] ?? anyOutcome),
+    run: (lab) => check.run(lab, app),
+    check: (history) => check.check(history, app),
+  };
+}
+
+function storesOf(app: AppFile, asked: string | undefined): CheckStore[] {
+  const stores = Object.keys(app.stores) as CheckStore[];
+  if (asked === undefined) return stores;
+  if (!(checkStores as readonly string[]).includes(asked) || !stores.includes(asked as CheckStore)) throw new CheckUsageError(`--store ${asked}: ${app.file} names the stores ${stores.join(', ')}`);
+  return [asked as CheckStore];
+}
+
+/** One line per check: the outcome, what was expected, and what it means. */
+function printCard(app: AppFile, rows: { check: Check; store: CheckStore; result?: ScenarioResult; skipped?: string }[]): void {
+  console.log(`\nReport card: ${app.name} (${app.file})\n`);
+  for (const { check, store, result, skipped } of rows) {
+    const head = `${check.name} (${store})`.padEnd(30);
+    if (skipped) {
+      console.log(`  –  ${head} skipped: ${skipped}`);
+      continue;
+    }
+    const expected = result!.expected === anyOutcome ? '' : `, expected ${result!.expected}`;
+    console.log(`  ${result!.passed ? '✓' : '✗'}  ${head} ${result!.observed}${expected}`);
+    const lesson = check.lessons[result!.observed];
+    if (lesson) console.log(`       ${lesson}`);
+    if (result!.firstBad) console.log(`       first bad: #${result!.firstBad.index} ${result!.firstBad.process} ${result!.firstBad.request ?? ''} on ${result!.firstBad.node ?? 'no node'}: expected ${result!.firstBad.expected}, saw ${result!.firstBad.seen}`);
+  }
+}
+
+export async function checkApp(args: CheckArgs): Promise<number> {
+  if (args.init) {
+    if (existsSync(args.file)) throw new CheckUsageError(`${args.file} exists; check --init writes a new file only`);
+    writeFileSync(args.file, starterAppFile);
+    console.log(`wrote ${args.file}: fill in your app's command, cookie and round trip, then npm run lab -- check ${args.file}`);
+    return 0;
+  }
+  const app = readAppFile(args.file);
+  const stores = storesOf(app, args.store);
+  const [contract, ...rest] = checks;
+  // The contract first, on one node of the first store: nothing else means anything without it.
+  const single = writeAppTopology(app, stores[0]!, 1);
+  const first = await runScenarios([scenarioOf(contract!, app, stores[0]!, single.file)], { ...args.run, names: ['all'], repeat: 1 });
+  const contractResult = first.results[0]!;
+  if (!contractResult.passed) {
+    printCard(app, [{ check: contract!, store: stores[0]!, result: contractResult }]);
+    console.log(`\nThe round trip of ${app.file} does not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
+    return 1;
+  }
+  const rows: { check: Check; store: CheckStore; scenario?: Scenario<CheckOp>; skipped?: string }[] = [];
+  for (const store of stores) {
+    const many = writeAppTopology(app, store, args.nodes);
+    const one = writeAppTopology(app, store, 1);
+    for (const check of rest) {
+      const skipped = check.skipOn?.(store);
+      rows.push({ check, store, ...(skipped ? { skipped } : { scenario: scenarioOf(check, app, store, check.nodes === 'one' ? one.file : many.file) }) });
+    }
+  }
+  const ran = await runScenarios(rows.flatMap((r) => (r.scenario ? [r.scenario] : [])), { ...args.run, names: ['all'] });
+  printCard(app, [
+    { check: contract!, store: stores[0]!, result: contractResult },
+    ...rows.map((r) => ({ check: r.check, store: r.store, ...(r.skipped ? { skipped: r.skipped } : { result: ran.results.findLast((x) => x.name === r.scenario!.name) }) })),
+  ]);
+  return ran.code;
+}
