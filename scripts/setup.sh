@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what session-lab runs on: its npm packages, and nginx, redis-server, PostgreSQL,
-# Chromium, openssl, nftables and libfaketime from the Debian/Ubuntu package archive when they are missing. Safe to run again.
+# Chromium, openssl, nftables, libfaketime and Flask (the `lab check` example in Python) from the
+# Debian/Ubuntu package archive when they are missing. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ have envsubst || missing+=(gettext-base)
 have nft || [ -x /usr/sbin/nft ] || missing+=(nftables)
 # libfaketime: the skew fault starts an app node with its clock ahead or behind.
 compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
+# Flask: the Python example of `lab check` (examples/flask) runs on Debian's package.
+python3 -c 'import flask' >/dev/null 2>&1 || missing+=(python3-flask)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"

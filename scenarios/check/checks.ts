@@ -82,7 +82,8 @@ export const checks: Check[] = [
     skipOn: (store) => (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
     lessons: {
       'fails-fast': 'Requests failed with an error while the store was gone and worked again once it was back.',
-      unaffected: 'No request failed while the store was gone (the app did not need it then).',
+      waits: 'No request failed, but requests were held until the store came back: the client queues commands while it reconnects, so a longer outage holds every user that long. Usual fix: a command timeout, and no offline queue, so that the app answers an error at once.',
+      unaffected: 'No request failed or waited while the store was gone (the app did not need it then).',
       hangs: 'A request waited for the store far longer than a user would: the client has no deadline. Usual fix: a connect and command timeout on the store client, and no queue of commands while it is down.',
       'not-recovered': 'The app did not find the store again: the client does not reconnect. Usual fix: a retry strategy on the store client.',
     },

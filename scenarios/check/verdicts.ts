@@ -68,10 +68,15 @@ export function acrossFaultVerdict(history: readonly CheckOp[]): Verdict {
 /** How long a request may take before it counts as hanging rather than failing. */
 export const hangMs = 5000;
 
+/** A request slower than this while the store was gone was held until it came back. */
+export const heldMs = 1000;
+
 /**
- * The store stopped under requests: fails-fast (every request answered, the failures with a 5xx,
- * none slower than hangMs, and writes succeed again once it is back), hangs (a request took
- * longer or got no answer), not-recovered (no write succeeded after the store came back).
+ * The store stopped under requests: fails-fast (the failures answered with an error, none slower
+ * than hangMs, and writes succeed again once it is back), waits (nothing failed, but requests were
+ * held until the store came back: a longer outage holds them longer), unaffected (nothing failed
+ * or waited), hangs (a request took longer than hangMs or got no answer), not-recovered (no write
+ * succeeded after the store came back).
  */
 export function outageVerdict(history: readonly CheckOp[]): Verdict {
   const stop = history.find((op) => op.process === enginePrincipals.nemesis && op.action === 'stop' && op.type === 'ok');
@@ -87,7 +92,8 @@ export function outageVerdict(history: readonly CheckOp[]): Verdict {
   if (hung) return { observed: 'hangs', metrics, firstBad: firstBad(hung, `an answer within ${hangMs / 1000} s`, hung.status ? `${hung.status} after ${Math.round(hung.endedMs - hung.startedMs)} ms` : (hung.error ?? 'no answer')) };
   const recovered = requests.some((op) => op.action === checkActions.write && op.type === 'ok' && op.startedMs >= start.endedMs);
   if (!recovered) return { observed: 'not-recovered', metrics };
-  return { observed: failures.length > 0 ? 'fails-fast' : 'unaffected', metrics };
+  if (failures.length > 0) return { observed: 'fails-fast', metrics };
+  return { observed: slowest >= heldMs ? 'waits' : 'unaffected', metrics };
 }
 
 /** The session cookie's attributes on the answer that set it: flags-set (HttpOnly and SameSite), or flags-missing. */
