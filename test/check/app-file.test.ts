@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AppFileError, parseAppFile, readAppFile } from '../../scenarios/check/app-file.ts';
+import { writeAppTopology } from '../../scenarios/check/app-topology.ts';
+import { loadTopology } from '../../runner/topology.ts';
+
+const minimal = `name: demo
+node:
+  command: [node, server.js]
+  port: 3000
+session:
+  cookie: sid
+stores:
+  memory: {}
+roundTrip:
+  write: { method: POST, path: /notes, json: { note: "{value}" } }
+  read: { path: /notes }
+`;
+
+describe('the app file', () => {
+  it('reads the examples', () => {
+    const express = readAppFile('examples/express/lab-app.yml');
+    expect(express).toMatchObject({ name: 'express-notes', cookie: 'connect.sid', node: { port: 3000, ready: '/healthz' }, roundTrip: { read: { find: { json: 'notes' } } } });
+    expect(express.expect.redis).toMatchObject({ 'round-robin': 'kept', 'store-outage': 'waits' });
+    expect(Object.keys(readAppFile('examples/flask/lab-app.yml').stores)).toEqual(['cookie']);
+  });
+
+  it('fills in defaults: ready at /, the read a GET of its text', () => {
+    const app = parseAppFile('demo.yml', minimal);
+    expect([app.node.ready, app.roundTrip.read.method, app.roundTrip.read.find]).toEqual(['/', 'GET', 'text']);
+  });
+
+  it.each([
+    [minimal.replace('  port: 3000\n', '  port: 3000\n  colour: blue\n'), 'demo.yml:5: node.colour: unknown field; known: command, build, image, port, ready, environment'],
+    [minimal.replace('session:\n  cookie: sid\n', ''), 'demo.yml:1: session: is required'],
+    [minimal.replace('memory: {}', 'mongo: {}'), 'demo.yml:8: stores.mongo: unknown field; known: memory, file, redis, postgres, cookie'],
+    [minimal.replace('"{value}"', '"{valeu}"'), 'demo.yml:10: roundTrip.write.json.note: unknown placeholder {valeu}; known: {value}'],
+    [minimal.replace('path: /notes }', 'path: notes }'), 'demo.yml:11: roundTrip.read.path: must be a path starting with / (got "notes")'],
+    [minimal.replace('  command: [node, server.js]\n', ''), 'demo.yml:3: node: needs a command (local backend), a build context or an image (compose backend)'],
+    [`${minimal}expect:\n  memory:\n    round-robbin: lost\n`, 'demo.yml:14: expect.memory.round-robbin: unknown field; known: round-robin, node-restart, store-outage, concurrent-writes, cookie-flags'],
+    ['name: [1', 'demo.yml: not YAML'],
+  ])('refuses a bad file with the field and its line (%#)', (text, message) => {
+    expect(() => parseAppFile('demo.yml', text)).toThrow(AppFileError);
+    expect(() => parseAppFile('demo.yml', text)).toThrow(message);
+  });
+
+  it('becomes a topology the engine reads: N nodes of the app, its port variable, the store the lab runs', () => {
+    const app = readAppFile('examples/express/lab-app.yml');
+    const topology = loadTopology(writeAppTopology(app, 'redis', 3).file);
+    const nodes = topology.services.filter((s) => s.kind === 'app');
+    expect(nodes.map((n) => n.name)).toEqual(['server_1', 'server_2', 'server_3']);
+    expect(nodes[0]!.environment).toMatchObject({ PORT: '3000', STORE: 'redis', REDIS_URL: 'redis://redis:6379' });
+    expect(nodes[0]!.app).toMatchObject({ port: 3000, ready: '/healthz', portVariables: ['PORT'], command: ['node', 'server.js'] });
+    expect(topology.services.map((s) => s.kind).sort()).toEqual(['app', 'app', 'app', 'nginx', 'redis']);
+  });
+});

@@ -1,0 +1,48 @@
+// `lab check` end to end on the examples, local backend: each example's expected card (its
+// `expect:`) holds, and a contract mistake is said before any verdict.
+import { execFile } from 'node:child_process';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../runner/topology.ts';
+
+const lab = async (...args: string[]) => {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', ...args], { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' }, timeout: 170_000 });
+    return { code: 0, stdout };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout + failed.stderr };
+  }
+};
+
+describe('lab check on the examples', () => {
+  it.each([
+    ['examples/express/lab-app.yml', ['round-robin (memory)           lost, expected lost', 'round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits']],
+    ['examples/flask/lab-app.yml', ['round-robin (cookie)           kept, expected kept', 'concurrent-writes (cookie)     lost, expected lost']],
+  ])('%s gives its expected card and exits 0', { timeout: 180_000 }, async (file, lines) => {
+    const { code, stdout } = await lab('check', file);
+    for (const line of lines) expect(stdout).toContain(line);
+    expect(stdout).not.toMatch(/^ {2}✗/m);
+    expect(code).toBe(0);
+  });
+
+  it('says a contract mistake before any verdict: the cookie the file names is never set', { timeout: 60_000 }, async () => {
+    const dir = join(projectRoot, 'examples', 'express');
+    const file = join(dir, 'lab-app.wrong-cookie.yml');
+    await copyFile(join(dir, 'lab-app.yml'), file);
+    const { readFile, rm } = await import('node:fs/promises');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('cookie: connect.sid', 'cookie: sid').replace(/\nexpect:[\s\S]*/, '\n'));
+    try {
+      const { code, stdout } = await lab('check', file, '--store', 'memory');
+      expect(code).toBe(1);
+      expect(stdout).toContain('contract (memory)              broken, expected holds');
+      expect(stdout).toContain('expected the session cookie the app file names, saw no such cookie in the jar');
+      expect(stdout).toContain('does not work on one node');
+      expect(stdout).not.toContain('round-robin (memory)');
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+});
