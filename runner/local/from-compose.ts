@@ -74,11 +74,19 @@ export function localNginxEnvironment(spec: ServiceSpec, ctx: Pick<ServiceContex
   return Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.endpoints)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
 }
 
+/**
+ * A shell as the app's init: the process guard makes the service PID 1 of a PID namespace, and
+ * PID 1 ignores a signal it has no handler for; many apps (a Python one among them) have none for
+ * SIGTERM and would only end by SIGKILL. The shell's trap passes SIGTERM on to the app, which then
+ * ends as it would under `docker run --init`.
+ */
+const initScript = 'trap \'kill -TERM "$child" 2>/dev/null\' TERM INT; "$@" & child=$!; wait "$child"; wait "$child"';
+
 /** An app that is not the shop: its own command, in its own directory, ready when its ready path answers. */
 function foreignAppService(spec: ServiceSpec, ctx: ServiceContext): ProcessService {
   const app = spec.app!;
   if (!app.command?.length) throw new Error(`${spec.name}: the local backend needs the command that starts the app`);
-  const [command, ...args] = app.command;
+  const [command, ...args] = ['sh', '-c', initScript, 'lab-init', ...app.command];
   // Container paths in its variables (a file store's directory on a named volume) as local ones.
   const environment = Object.fromEntries(Object.entries(localEnvironment(spec, ctx.topology, ctx.endpoints)).map(([k, v]) => [k, localPaths(spec, v, ctx.runDir)]));
   const { host, port } = ctx.endpoints.get(spec.name)!;

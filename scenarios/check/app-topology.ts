@@ -58,6 +58,8 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number)
     services[node] = {
       ...(app.node.build ? { build: { context: app.node.build } } : {}),
       ...(app.node.image ? { image: app.node.image } : {}),
+      // tini as PID 1: it passes SIGTERM on to an app that has no handler of its own.
+      init: true,
       environment: substituted(environment, substitutions(node, app.node.port)),
       ...(storeService ? { depends_on: { [storeService]: { condition: 'service_healthy' } } } : {}),
       // Each node's own file directory, as file-2 gives the shop's.
