@@ -25,8 +25,8 @@ export type CheckName = (typeof checkNames)[number];
 export interface RequestTemplate {
   method: string;
   path: string;
-  /** A JSON body or a form body, values with {value} in them. */
-  json?: Record<string, string>;
+  /** A JSON body (strings with {value} in them, numbers and booleans as they are) or a form body. */
+  json?: Record<string, string | number | boolean>;
   form?: Record<string, string>;
 }
 
@@ -81,6 +81,16 @@ class Reader {
     return entries;
   }
 
+  /** A JSON body's fields: strings checked like variables, numbers and booleans kept as they are. */
+  jsonFields(node: Node | null | undefined, path: string): Record<string, string | number | boolean> {
+    const result: Record<string, string | number | boolean> = {};
+    for (const [key, value] of this.map(node, path)) {
+      const scalar = isScalar(value) ? value.value : undefined;
+      result[key] = typeof scalar === 'number' || typeof scalar === 'boolean' ? scalar : this.template(value, `${path}.${key}`, ['value']);
+    }
+    return result;
+  }
+
   string(node: Node | null | undefined, path: string, pattern?: RegExp, hint?: string): string {
     if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) this.fail(node, path, 'must be a string');
     const value = String(node.value);
@@ -102,14 +112,17 @@ class Reader {
   variables(node: Node | null | undefined, path: string, allowed: readonly string[]): Record<string, string> {
     if (node === null || node === undefined) return {};
     const result: Record<string, string> = {};
-    for (const [key, value] of this.map(node, path)) {
-      const text = this.string(value, `${path}.${key}`);
-      for (const [, name] of text.matchAll(/\{(\w+)\}/g)) {
-        if (!allowed.includes(name!)) this.fail(value, `${path}.${key}`, `unknown placeholder {${name}}; known: ${allowed.map((p) => `{${p}}`).join(' ')}`);
-      }
-      result[key] = text;
-    }
+    for (const [key, value] of this.map(node, path)) result[key] = this.template(value, `${path}.${key}`, allowed);
     return result;
+  }
+
+  /** A string whose placeholders ({name}) are all allowed ones. */
+  template(node: Node | null | undefined, path: string, allowed: readonly string[]): string {
+    const text = this.string(node, path);
+    for (const [, name] of text.matchAll(/\{(\w+)\}/g)) {
+      if (!allowed.includes(name!)) this.fail(node, path, `unknown placeholder {${name}}; known: ${allowed.map((p) => `{${p}}`).join(' ')}`);
+    }
+    return text;
   }
 }
 
@@ -122,7 +135,7 @@ function requestOf(r: Reader, node: Node | null | undefined, path: string): Requ
   return {
     method: r.string(fields.get('method'), `${path}.method`, methods, 'must be GET, POST, PUT, PATCH or DELETE'),
     path: r.string(fields.get('path'), `${path}.path`, pathPattern, 'must be a path starting with /'),
-    ...(fields.has('json') ? { json: r.variables(fields.get('json'), `${path}.json`, ['value']) } : {}),
+    ...(fields.has('json') ? { json: r.jsonFields(fields.get('json'), `${path}.json`) } : {}),
     ...(fields.has('form') ? { form: r.variables(fields.get('form'), `${path}.form`, ['value']) } : {}),
   };
 }

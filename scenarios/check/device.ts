@@ -23,8 +23,8 @@ function uniqueValue(device: string, n: number): string {
   return `${device}-${n}-${randomBytes(3).toString('hex')}`;
 }
 
-function filled(template: Record<string, string>, value: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, v.replaceAll('{value}', value)]));
+function filled<T extends string | number | boolean>(template: Record<string, T>, value: string): Record<string, T | string> {
+  return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, typeof v === 'string' ? v.replaceAll('{value}', value) : v]));
 }
 
 function bodyOf(request: RequestTemplate, value: string): { body?: unknown; headers?: Record<string, string> } {
@@ -72,7 +72,8 @@ export class CheckDevice {
   private identity(sent: string | undefined, answer: Answer | undefined): Partial<CheckOp> {
     if (!answer) return {};
     const upstream = String(answer.headers['x-upstream'] ?? '').split(',').map((s) => s.trim()).filter(Boolean).at(-1);
-    const node = answer.servedBy ?? (upstream ? (this.lab.running.nodeAt?.(upstream) ?? upstream) : undefined);
+    // The balancer's word, not the app's (X-Served-By only where the backend cannot name an address).
+    const node = (upstream && this.lab.running.nodeAt?.(upstream)) || answer.servedBy || upstream;
     const now = this.cookie;
     const sessionState = now === undefined ? 'none' : sent === undefined ? 'new' : now !== sent ? 'new' : 'existing';
     return { servedBy: node, sessionState, session: tagOf(now) };
