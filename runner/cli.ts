@@ -33,6 +33,7 @@ Commands:
                                     table the README shows)
   run <scenario…|all> [options]     run scenarios, print what each device saw and a verdict table
   up <topology> [options]           run a topology and keep it up; prints the balancer URL
+  up --app <app-file> [options]     the same for your own app: its nodes, the store (--store), nginx
   k8s <topology> [options]          print the topology as Kubernetes manifests (kubectl apply -f -)
   check <app-file> [options]        ask the lab's questions of your own app (see docs/check.md);
                                     check --init <app-file> writes a commented starter file
@@ -336,6 +337,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       store: { type: 'string' },
       nodes: { type: 'string' },
       init: { type: 'boolean', default: false },
+      app: { type: 'string' },
       namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -351,8 +353,13 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       return 0;
     case 'run':
       return run(scenarios, { names: rest, backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat), fresh: values.fresh });
-    case 'up':
-      return up(rest[0], values.backend, values.fresh, options.console);
+    case 'up': {
+      if (values.app === undefined) return up(rest[0], values.backend, values.fresh, options.console);
+      if (!options.appTopology) throw new UsageError('this lab has no app files');
+      const nodes = values.nodes === undefined ? 2 : Number(values.nodes);
+      if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new UsageError(`--nodes must be an integer from 1 to 8 (got "${values.nodes}")`);
+      return up(options.appTopology(values.app, values.store, nodes), values.backend, values.fresh, options.console);
+    }
     case 'k8s': {
       if (!rest[0]) throw new UsageError(`k8s needs a topology: ${listTopologies().join(', ')}`);
       const topology = loadTopology(rest[0]);
@@ -393,6 +400,8 @@ export interface LabOptions {
   console?: StartConsole;
   /** `lab check`: the workload that asks its questions of any app. */
   check?: (args: CheckArgs) => Promise<number>;
+  /** `lab up --app`: writes the topology of an app file (store, nodes) and returns its compose file. */
+  appTopology?: (appFile: string, store: string | undefined, nodes: number) => string;
 }
 
 /** Runs the command line over this catalogue and exits with its code. */

@@ -49,6 +49,12 @@ function printCard(app: AppFile, rows: { check: Check; store: CheckStore; result
   }
 }
 
+/** `lab up --app`: the app's topology on one store (the first it names unless asked), as a compose file. */
+export function appTopologyFile(file: string, store: string | undefined, nodes: number): string {
+  const app = readAppFile(file);
+  return writeAppTopology(app, storesOf(app, store)[0]!, nodes).file;
+}
+
 export async function checkApp(args: CheckArgs): Promise<number> {
   if (args.init) {
     if (existsSync(args.file)) throw new CheckUsageError(`${args.file} exists; check --init writes a new file only`);
