@@ -22,4 +22,9 @@ export default tseslint.config(
       globals: { document: 'readonly', fetch: 'readonly', performance: 'readonly', EventSource: 'readonly', CSS: 'readonly', setInterval: 'readonly' },
     },
   },
+  {
+    // The Express example is a Node.js program of its own, in plain JavaScript.
+    files: ['examples/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );
