@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what session-lab runs on: its npm packages, and nginx, redis-server, PostgreSQL,
-# Chromium, openssl, nftables, libfaketime and Flask (the `lab check` example in Python) from the
-# Debian/Ubuntu package archive when they are missing. Safe to run again.
+# Chromium, openssl, nftables, libfaketime, Flask and PHP (the `lab check` examples in Python and
+# PHP) from the Debian/Ubuntu package archive when they are missing. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +22,8 @@ have nft || [ -x /usr/sbin/nft ] || missing+=(nftables)
 compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
 # Flask: the Python example of `lab check` (examples/flask) runs on Debian's package.
 python3 -c 'import flask' >/dev/null 2>&1 || missing+=(python3-flask)
+# PHP: the PHP example (examples/php) runs on PHP's built-in server.
+have php || missing+=(php-cli)
 
 if ((${#missing[@]} > 0)); then
   echo "setup: installing ${missing[*]}"

@@ -21,8 +21,12 @@ describe('lab check on the examples', () => {
   it.each([
     ['examples/express/lab-app.yml', ['round-robin (memory)           lost, expected lost', 'round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits']],
     ['examples/flask/lab-app.yml', ['round-robin (cookie)           kept, expected kept', 'concurrent-writes (cookie)     lost, expected lost']],
-  ])('%s gives its expected card and exits 0', { timeout: 180_000 }, async (file, lines) => {
-    const { code, stdout } = await lab('check', file);
+    ['examples/php/lab-app.yml', ['round-robin (file)             lost, expected lost', 'concurrent-writes (file)       kept, expected kept']],
+    // The shop's card agrees with its scenarios: file-round-robin loses, redis-shared keeps.
+    ['examples/shop/lab-app.yml --store file', ['round-robin (file)             lost, expected lost', 'node-restart (file)            kept, expected kept']],
+    ['examples/shop/lab-app.yml --store redis', ['round-robin (redis)            kept, expected kept', 'store-outage (redis)           fails-fast, expected fails-fast', 'concurrent-writes (redis)      kept, expected kept']],
+  ])('%s gives its expected card and exits 0', { timeout: 180_000 }, async (command, lines) => {
+    const { code, stdout } = await lab('check', ...command.split(' '));
     for (const line of lines) expect(stdout).toContain(line);
     expect(stdout).not.toMatch(/^ {2}✗/m);
     expect(code).toBe(0);
