@@ -1,7 +1,9 @@
 // `lab check <app-file>`: builds the topologies around the app, checks the round trip on one node
 // first (a contract that fails there is the file's fault, said before any verdict), then runs
 // every check that applies, through the engine's own runner, and prints a report card.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { runsDir } from '../../runner/run-dir.ts';
 import { runScenarios, type CheckArgs } from '../../runner/cli.ts';
 import { anyOutcome, type Scenario, type ScenarioResult } from '../../runner/scenario.ts';
 import { checkStores, readAppFile, type AppFile, type CheckStore } from './app-file.ts';
@@ -32,6 +34,20 @@ function storesOf(app: AppFile, asked: string | undefined): CheckStore[] {
   return [asked as CheckStore];
 }
 
+/**
+ * The last lines a node of a run wrote (what an app that never got ready said): from the run's
+ * directory, or, when its start failed before the run was handed over, the newest of its topology.
+ */
+function logTail(result: ScenarioResult, node: string, lines = 12): string[] {
+  try {
+    const topology = basename(result.topology, '.yml');
+    const runDir = result.runDir ?? join(runsDir, readdirSync(runsDir).filter((d) => d.endsWith(`-${topology}`)).sort().at(-1) ?? '');
+    return readFileSync(join(runDir, 'logs', `${node}.log`), 'utf8').trimEnd().split('\n').slice(-lines);
+  } catch {
+    return [];
+  }
+}
+
 /** One line per check: the outcome, what was expected, and what it means. */
 function printCard(app: AppFile, rows: { check: Check; store: CheckStore; result?: ScenarioResult; skipped?: string }[]): void {
   console.log(`\nReport card: ${app.name} (${app.file})\n`);
@@ -43,6 +59,10 @@ function printCard(app: AppFile, rows: { check: Check; store: CheckStore; result
     }
     const expected = result!.expected === anyOutcome ? '' : `, expected ${result!.expected}`;
     console.log(`  ${result!.passed ? '✓' : '✗'}  ${head} ${result!.observed}${expected}`);
+    if (result!.error) {
+      console.log(`       ${result!.error}`);
+      for (const line of logTail(result!, 'server_1')) console.log(`       server_1 | ${line}`);
+    }
     const lesson = check.lessons[result!.observed];
     if (lesson) console.log(`       ${lesson}`);
     if (result!.firstBad) console.log(`       first bad: #${result!.firstBad.index} ${result!.firstBad.process} ${result!.firstBad.request ?? ''} on ${result!.firstBad.node ?? 'no node'}: expected ${result!.firstBad.expected}, saw ${result!.firstBad.seen}`);

@@ -53,3 +53,10 @@ describe('the app file', () => {
     expect(topology.services.map((s) => s.kind).sort()).toEqual(['app', 'app', 'app', 'nginx', 'redis']);
   });
 });
+
+describe('the starter file', () => {
+  it('is an app file the lab reads as it is', async () => {
+    const { starterAppFile } = await import('../../scenarios/check/starter.ts');
+    expect(parseAppFile('lab-app.yml', starterAppFile)).toMatchObject({ name: 'my-app', cookie: 'connect.sid', stores: { memory: {}, redis: { REDIS_URL: '{redis_url}' } } });
+  });
+});
