@@ -23,11 +23,11 @@ function serviceOf(topology: string, name: string): Service {
 }
 
 /** Each placeholder's value in a topology (compose addresses: the local backend maps them to its own). */
-function substitutions(node: string, port: number): Record<string, string> {
+function substitutions(node: string, port: number, secretPerNode: boolean): Record<string, string> {
   return {
     node,
     port: String(port),
-    secret: checkSecret,
+    secret: secretPerNode ? `${checkSecret}-${node}` : checkSecret,
     redis_url: 'redis://redis:6379',
     database_url: 'postgres://lab:lab@postgres:5432/lab',
     file_dir: '/var/lib/lab-sessions',
@@ -44,9 +44,12 @@ export interface WrittenTopology {
   nodes: string[];
 }
 
-/** Writes the compose file for the app on this store with this many nodes. */
-export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number): WrittenTopology {
-  const name = `${app.name}-${store}-${nodes}`;
+/**
+ * Writes the compose file for the app on this store with this many nodes; secretPerNode gives each
+ * node a secret of its own (a deploy that forgot to share it).
+ */
+export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number, secretPerNode = false): WrittenTopology {
+  const name = `${app.name}-${store}-${nodes}${secretPerNode ? '-own-secrets' : ''}`;
   const names = Array.from({ length: nodes }, (_, i) => `server_${i + 1}`);
   const environment = { ...app.node.environment, ...app.stores[store] };
   // A variable that is the port alone is set to each node's own port on the local backend.
@@ -60,7 +63,7 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number)
       ...(app.node.image ? { image: app.node.image } : {}),
       // tini as PID 1: it passes SIGTERM on to an app that has no handler of its own.
       init: true,
-      environment: substituted(environment, substitutions(node, app.node.port)),
+      environment: substituted(environment, substitutions(node, app.node.port, secretPerNode)),
       ...(storeService ? { depends_on: { [storeService]: { condition: 'service_healthy' } } } : {}),
       // Each node's own file directory, as file-2 gives the shop's.
       ...(store === 'file' ? { volumes: [`${node}-sessions:/var/lib/lab-sessions`] } : {}),

@@ -12,11 +12,12 @@ export interface Check {
   name: CheckName | 'contract';
   /** The question, in the app's terms. */
   asks: string;
-  /** Why it cannot apply to this store, if it cannot. */
-  skipOn?: (store: CheckStore) => string | undefined;
+  /** Why it cannot apply to this app or store, if it cannot. */
+  skipOn?: (store: CheckStore, app: AppFile) => string | undefined;
   /** What each outcome means, and the usual fix where it is a fault. */
   lessons: Record<string, string>;
-  nodes: 'one' | 'all';
+  /** One node, or every node (--nodes); own-secrets: every node, each with a secret of its own. */
+  nodes: 'one' | 'all' | 'own-secrets';
   run(lab: Lab, app: AppFile): Promise<void>;
   check(history: readonly CheckOp[], app: AppFile): ReturnType<Scenario['check']>;
 }
@@ -55,6 +56,18 @@ export const checks: Check[] = [
       lost: 'Each node keeps its own sessions: a request that lands on another node finds none. Usual fix: a shared session store (Redis, the database), or sticky sessions as a stopgap.',
     },
     nodes: 'all',
+    run: async (lab, app) => writeAndRead(devices(lab, app, 4), 4),
+    check: (history) => sessionVerdict(history),
+  },
+  {
+    name: 'secret-per-node',
+    asks: 'When each node has a secret of its own (a deploy that forgot to share it), do sessions survive round robin?',
+    skipOn: (store, app) => (Object.values({ ...app.node.environment, ...app.stores[store] }).some((v) => v.includes('{secret}')) ? undefined : 'the app file gives the app no {secret}'),
+    lessons: {
+      kept: 'The secret does not decide whether a node accepts a session (or this store ignores it).',
+      lost: 'A node rejects what another node signed: the cookie of one is no session on the other. Usual fix: one secret for every node, from the same place (and rotation as a list: sign with the new, accept the old).',
+    },
+    nodes: 'own-secrets',
     run: async (lab, app) => writeAndRead(devices(lab, app, 4), 4),
     check: (history) => sessionVerdict(history),
   },

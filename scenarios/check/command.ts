@@ -100,11 +100,10 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   }
   const rows: { check: Check; store: CheckStore; scenario?: Scenario<CheckOp>; skipped?: string }[] = [];
   for (const store of stores) {
-    const many = writeAppTopology(app, store, args.nodes);
-    const one = writeAppTopology(app, store, 1);
+    const files = { all: writeAppTopology(app, store, args.nodes).file, one: writeAppTopology(app, store, 1).file, 'own-secrets': writeAppTopology(app, store, args.nodes, true).file };
     for (const check of rest) {
-      const skipped = check.skipOn?.(store);
-      rows.push({ check, store, ...(skipped ? { skipped } : { scenario: scenarioOf(check, app, store, check.nodes === 'one' ? one.file : many.file) }) });
+      const skipped = check.skipOn?.(store, app);
+      rows.push({ check, store, ...(skipped ? { skipped } : { scenario: scenarioOf(check, app, store, files[check.nodes]) }) });
     }
   }
   const ran = await runScenarios(rows.flatMap((r) => (r.scenario ? [r.scenario] : [])), { ...args.run, names: ['all'] });
