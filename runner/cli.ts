@@ -50,8 +50,8 @@ Options:
   --repeat N                        (run) run each scenario N times (1–100): the table says in how many
                                     runs it observed its expectation (k/N), every outcome seen, and
                                     each metric's range; exit 0 only when every run did
-  --store S                         (check) only this store of the app file's stores
-  --nodes N                         (check) app nodes behind the balancer (2–8, default 2)
+  --store S                         (check, up --app) only this store of the app file's stores
+  --nodes N                         (check, up --app) app nodes behind the balancer (default 2)
   --image NAME                      (k8s) the app image in the cluster (default session-lab:dev)
   --namespace NAME                  (k8s) the namespace (default session-lab-<topology>)
   -h, --help                        this help
@@ -417,6 +417,7 @@ export function runLab(scenarios: readonly Scenario[], options: LabOptions = {},
         err instanceof UsageError ||
         err instanceof MissingBinaryError ||
         err instanceof TopologyError ||
+        // A bad app file (lab check, up --app): the workload's error, known by its name.
         (err as { name?: string }).name === 'AppFileError' ||
         err instanceof ComposeUnavailableError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`session-lab: ${err instanceof Error ? (known ? err.message : err.stack) : String(err)}\n`);

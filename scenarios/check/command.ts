@@ -6,15 +6,14 @@ import { basename, join } from 'node:path';
 import { runsDir } from '../../runner/run-dir.ts';
 import { runScenarios, type CheckArgs } from '../../runner/cli.ts';
 import { anyOutcome, type Scenario, type ScenarioResult } from '../../runner/scenario.ts';
-import { checkStores, readAppFile, type AppFile, type CheckStore } from './app-file.ts';
+import { AppFileError, checkStores, readAppFile, type AppFile, type CheckStore } from './app-file.ts';
 import { writeAppTopology } from './app-topology.ts';
 import { checks, type Check } from './checks.ts';
 import type { CheckOp } from './device.ts';
 import { starterAppFile } from './starter.ts';
 
-class CheckUsageError extends Error {
-  override name = 'AppFileError';
-}
+/** A check asked of what cannot give it (an existing file for --init, a store the file lacks): said like a bad app file. */
+class CheckUsageError extends AppFileError {}
 
 function scenarioOf(check: Check, app: AppFile, store: CheckStore, file: string): Scenario<CheckOp> {
   return {
