@@ -21,15 +21,15 @@ export interface BenchSettings {
 export const benchSettings: Record<BenchSettings['mode'], BenchSettings> = {
   tiny: {
     mode: 'tiny',
-    durationSeconds: 0.3,
-    maxRequests: 300,
+    durationSeconds: 0.1,
+    maxRequests: 100,
     connections: 4,
     rounds: 1,
     sessionPool: 10,
     users: 2,
-    memorySessionCounts: [200, 1000],
-    fileSessionCounts: [100, 300],
-    samples: 50,
+    memorySessionCounts: [100, 300],
+    fileSessionCounts: [50, 100],
+    samples: 20,
     outageRequests: 3,
   },
   quick: {

@@ -86,6 +86,6 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
   mkdirSync(checkTopologiesDir, { recursive: true });
   const file = join(checkTopologiesDir, `${name}.yml`);
   const header = `# Written by \`npm run lab -- check ${app.file}\`: ${app.name} on ${store}, ${nodes} node(s) behind nginx.\n# Run it by hand with \`docker compose -f ${file} up\`.\n`;
-  writeFileSync(file, header + stringify(compose, { lineWidth: 0 }));
+  writeFileSync(file, header + stringify(compose, { lineWidth: 0, aliasDuplicateObjects: false }));
   return { file, nodes: names };
 }
