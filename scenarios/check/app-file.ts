@@ -168,6 +168,7 @@ export function parseAppFile(file: string, text: string): AppFile {
   const expect: AppFile['expect'] = {};
   if (top.has('expect')) {
     for (const [store, value] of r.map(top.get('expect'), 'expect', checkStores)) {
+      if (!(store in stores)) r.fail(value, `expect.${store}`, `the file names no ${store} store (stores: ${Object.keys(stores).join(', ')})`);
       const outcomes: Record<string, string> = {};
       for (const [check, outcome] of r.map(value, `expect.${store}`, checkNames)) outcomes[check] = r.string(outcome, `expect.${store}.${check}`, /^[a-z-]+$/, 'must be an outcome such as kept or lost');
       expect[store as CheckStore] = outcomes;

@@ -2,7 +2,9 @@
 // first (a contract that fails there is the file's fault, said before any verdict), then runs
 // every check that applies, through the engine's own runner, and prints a report card.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { htmlReport } from '../../runner/html-report.ts';
 import { runsDir } from '../../runner/run-dir.ts';
 import { runScenarios, type CheckArgs } from '../../runner/cli.ts';
 import { anyOutcome, type Scenario, type ScenarioResult } from '../../runner/scenario.ts';
@@ -47,8 +49,15 @@ function logTail(result: ScenarioResult, node: string, lines = 12): string[] {
   }
 }
 
+interface CardRow {
+  check: Check;
+  store: CheckStore;
+  result?: ScenarioResult;
+  skipped?: string;
+}
+
 /** One line per check: the outcome, what was expected, and what it means. */
-function printCard(app: AppFile, rows: { check: Check; store: CheckStore; result?: ScenarioResult; skipped?: string }[]): void {
+function printCard(app: AppFile, rows: CardRow[]): void {
   console.log(`\nReport card: ${app.name} (${app.file})\n`);
   for (const { check, store, result, skipped } of rows) {
     const head = `${check.name} (${store})`.padEnd(30);
@@ -88,13 +97,19 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   const app = readAppFile(args.file);
   const stores = storesOf(app, args.store);
   const [contract, ...rest] = checks;
+  const startedAt = new Date();
+  // Both runs below write their HTML report to .lab/reports/; the one asked for (--html) and the
+  // JSON (--json) cover the whole check, written at the end.
+  const run = { ...args.run, names: ['all'], htmlFile: undefined, jsonFile: undefined };
   // The contract first, on one node of the first store: nothing else means anything without it.
   const single = writeAppTopology(app, stores[0]!, 1);
-  const first = await runScenarios([scenarioOf(contract!, app, stores[0]!, single.file)], { ...args.run, names: ['all'], repeat: 1 });
+  const first = await runScenarios([scenarioOf(contract!, app, stores[0]!, single.file)], { ...run, repeat: 1 });
   const contractResult = first.results[0]!;
   if (!contractResult.passed) {
-    printCard(app, [{ check: contract!, store: stores[0]!, result: contractResult }]);
+    const card = [{ check: contract!, store: stores[0]!, result: contractResult }];
+    printCard(app, card);
     console.log(`\nThe round trip of ${app.file} does not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
+    await writeReports(args, app, card, [contractResult], startedAt);
     return 1;
   }
   const rows: { check: Check; store: CheckStore; scenario?: Scenario<CheckOp>; skipped?: string }[] = [];
@@ -105,10 +120,38 @@ export async function checkApp(args: CheckArgs): Promise<number> {
       rows.push({ check, store, ...(skipped ? { skipped } : { scenario: scenarioOf(check, app, store, files[check.nodes]) }) });
     }
   }
-  const ran = await runScenarios(rows.flatMap((r) => (r.scenario ? [r.scenario] : [])), { ...args.run, names: ['all'] });
-  printCard(app, [
+  const ran = await runScenarios(rows.flatMap((r) => (r.scenario ? [r.scenario] : [])), run);
+  const card = [
     { check: contract!, store: stores[0]!, result: contractResult },
     ...rows.map((r) => ({ check: r.check, store: r.store, ...(r.skipped ? { skipped: r.skipped } : { result: ran.results.findLast((x) => x.name === r.scenario!.name) }) })),
-  ]);
+  ];
+  printCard(app, card);
+  await writeReports(args, app, card, [contractResult, ...ran.results], startedAt);
   return ran.code;
+}
+
+/**
+ * --json: one entry per check (check, store, outcome, expected, skipped, firstBad, metrics, and
+ * with --repeat every run's outcome); --html: `run`'s report of every run of the check.
+ */
+async function writeReports(args: CheckArgs, app: AppFile, card: CardRow[], results: ScenarioResult[], startedAt: Date): Promise<void> {
+  if (args.run.htmlFile) {
+    await mkdir(dirname(args.run.htmlFile), { recursive: true });
+    await writeFile(args.run.htmlFile, htmlReport(results, startedAt, args.run.backend));
+    console.log(`HTML report: ${args.run.htmlFile}`);
+  }
+  if (!args.run.jsonFile) return;
+  const checks = card.map(({ check, store, result, skipped }) => {
+    const runs = results.filter((r) => r.name === `${check.name} (${store})`);
+    return {
+      check: check.name,
+      store,
+      ...(skipped ? { skipped } : { outcome: result!.observed, expected: result!.expected === anyOutcome ? null : result!.expected, passed: runs.every((r) => r.passed), firstBad: result!.firstBad ?? null, metrics: result!.metrics }),
+      ...(runs.length > 1 ? { runs: runs.map((r) => r.observed) } : {}),
+      ...(result?.error ? { error: result.error } : {}),
+    };
+  });
+  await mkdir(dirname(args.run.jsonFile), { recursive: true });
+  await writeFile(args.run.jsonFile, `${JSON.stringify({ app: app.name, file: app.file, startedAt: startedAt.toISOString(), backend: args.run.backend, checks }, null, 2)}\n`);
+  console.log(`report written to ${args.run.jsonFile}`);
 }

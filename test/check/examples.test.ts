@@ -1,11 +1,12 @@
 // `lab check` end to end on the examples, local backend: each example's expected card (its
 // `expect:`) holds, and a contract mistake is said before any verdict.
 import { execFile } from 'node:child_process';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../runner/topology.ts';
+import { testTempDir } from '../support/test-temp-dir.ts';
 
 const lab = async (...args: string[]) => {
   try {
@@ -32,11 +33,21 @@ describe('lab check on the examples', () => {
     expect(code).toBe(0);
   });
 
+  it('writes one JSON entry per check, a skipped one with its reason', { timeout: 60_000 }, async () => {
+    const out = join(await testTempDir('check-json'), 'card.json');
+    expect((await lab('check', 'examples/php/lab-app.yml', '--json', out)).code).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8')) as { app: string; checks: { check: string; store: string; outcome?: string; expected?: string | null; skipped?: string; metrics?: object }[] };
+    expect(report.app).toBe('php-notes');
+    expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'store-outage', 'concurrent-writes', 'cookie-flags']);
+    expect(report.checks.find((c) => c.check === 'round-robin')).toMatchObject({ store: 'file', outcome: 'lost', expected: 'lost', metrics: expect.any(Object) });
+    expect(report.checks.find((c) => c.check === 'secret-per-node')).toEqual({ check: 'secret-per-node', store: 'file', skipped: 'the app file gives the app no {secret}' });
+  });
+
   it('says a contract mistake before any verdict: the cookie the file names is never set', { timeout: 60_000 }, async () => {
     const dir = join(projectRoot, 'examples', 'express');
     const file = join(dir, 'lab-app.wrong-cookie.yml');
     await copyFile(join(dir, 'lab-app.yml'), file);
-    const { readFile, rm } = await import('node:fs/promises');
+    const { rm } = await import('node:fs/promises');
     await writeFile(file, (await readFile(file, 'utf8')).replace('cookie: connect.sid', 'cookie: sid').replace(/\nexpect:[\s\S]*/, '\n'));
     try {
       const { code, stdout } = await lab('check', file, '--store', 'memory');
