@@ -19,7 +19,7 @@ export type CheckStore = (typeof checkStores)[number];
 export const placeholders = ['node', 'port', 'secret', 'redis_url', 'database_url', 'file_dir'] as const;
 
 /** The checks an app file may expect outcomes of (see checks.ts). */
-export const checkNames = ['round-robin', 'secret-per-node', 'node-restart', 'store-outage', 'concurrent-writes', 'cookie-flags'] as const;
+export const checkNames = ['round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'concurrent-writes', 'cookie-flags'] as const;
 export type CheckName = (typeof checkNames)[number];
 
 export interface RequestTemplate {

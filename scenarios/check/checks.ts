@@ -92,6 +92,35 @@ export const checks: Check[] = [
     check: (history) => acrossFaultVerdict(history),
   },
   {
+    // On one node, as node-restart, but killed (kill -9) while writes go on: what a graceful stop
+    // saves on the way out (a flush, a final write) is not saved here.
+    name: 'node-kill',
+    asks: 'When the node is killed (kill -9) under writes and starts again, do sessions still show every write it acknowledged?',
+    lessons: {
+      kept: 'Every write the app acknowledged was already where the next process finds it.',
+      lost: 'The app acknowledged writes it had not yet stored outside the process (or kept sessions in its memory): a crash takes them. Usual fix: answer only once the session is saved, in a store outside the process.',
+    },
+    nodes: 'one',
+    run: async (lab, app) => {
+      const all = devices(lab, app, 3);
+      await writeAndRead(all, 1);
+      let going = true;
+      const load = Promise.all(all.map(async (device) => {
+        while (going) {
+          await device.write();
+          await sleep(20);
+        }
+      }));
+      await lab.wait(300, 'writes before the kill');
+      await lab.fault('kill', 'server_1');
+      going = false;
+      await load;
+      await lab.fault('start', 'server_1');
+      await Promise.all(all.map((device) => device.read()));
+    },
+    check: (history) => acrossFaultVerdict(history),
+  },
+  {
     name: 'store-outage',
     asks: 'When the session store stops for 2 s, does the app answer fast with an error and recover, or hang?',
     skipOn: (store) => (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
