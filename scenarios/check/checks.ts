@@ -36,6 +36,25 @@ async function writeAndRead(all: readonly CheckDevice[], rounds: number): Promis
   );
 }
 
+/** The devices write without pause (pauseMs between writes) while work runs (faults, waits). */
+async function writeWhile(all: readonly CheckDevice[], pauseMs: number, work: () => Promise<void>): Promise<void> {
+  let going = true;
+  const load = Promise.all(
+    all.map(async (device) => {
+      while (going) {
+        await device.write();
+        await sleep(pauseMs);
+      }
+    }),
+  );
+  try {
+    await work();
+  } finally {
+    going = false;
+    await load;
+  }
+}
+
 export const checks: Check[] = [
   {
     name: 'contract',
@@ -104,17 +123,10 @@ export const checks: Check[] = [
     run: async (lab, app) => {
       const all = devices(lab, app, 3);
       await writeAndRead(all, 1);
-      let going = true;
-      const load = Promise.all(all.map(async (device) => {
-        while (going) {
-          await device.write();
-          await sleep(20);
-        }
-      }));
-      await lab.wait(300, 'writes before the kill');
-      await lab.fault('kill', 'server_1');
-      going = false;
-      await load;
+      await writeWhile(all, 20, async () => {
+        await lab.wait(300, 'writes before the kill');
+        await lab.fault('kill', 'server_1');
+      });
       await lab.fault('start', 'server_1');
       await Promise.all(all.map((device) => device.read()));
     },
@@ -136,23 +148,13 @@ export const checks: Check[] = [
       const store = lab.running.topology.services.find((s) => s.kind === 'redis' || s.kind === 'postgres')!.name;
       const all = devices(lab, app, 3);
       await writeAndRead(all, 1);
-      let going = true;
-      const load = Promise.all(all.map(async (device) => {
-        while (going) {
-          await device.write();
-          await sleep(100);
-        }
-      }));
-      try {
+      await writeWhile(all, 100, async () => {
         await lab.wait(300, 'requests before the store stops');
         await lab.fault('stop', store);
         await lab.wait(2000, 'the store is gone');
         await lab.fault('start', store);
         await lab.wait(2000, 'requests once it is back');
-      } finally {
-        going = false;
-        await load;
-      }
+      });
     },
     check: (history) => outageVerdict(history),
   },
