@@ -3,7 +3,7 @@ import type { ShardCount } from '../app/contract.ts';
 import type { Lab } from '../runner/lab.ts';
 import type { Scenario } from '../runner/scenario.ts';
 import type { ShopOp } from './shop/actions.ts';
-import { describeShards, shardFailoverVerdict, shardProbeLabels } from './shop/checkers/shard-failover.ts';
+import { describeShards, holds, shardFailoverVerdict, shardProbeLabels } from './shop/checkers/shard-failover.ts';
 import { shopDevice, type ShopDevice } from './shop/device.ts';
 import { failedWriteBackoffMs } from './shop/load.ts';
 
@@ -22,8 +22,6 @@ const devices = 24;
 const thinkMs = 100;
 /** How long the devices may wait for their shard to serve again before the run gives up. */
 const recoveryLimitMs = 20_000;
-
-const holds = (shard: ShardCount, slot: number) => shard.slots.some(([first, last]) => slot >= first && slot <= last);
 
 /** Polls server_1's /debug/sessions (each answer recorded under label) until the shards satisfy done, or the deadline (a performance.now() time) passes. */
 async function untilShards(lab: Lab, label: string, done: (shards: ShardCount[]) => boolean, deadline: number): Promise<boolean> {

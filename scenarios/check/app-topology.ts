@@ -13,7 +13,7 @@ import type { AppFile, CheckStore } from './app-file.ts';
 export const checkSecret = 'session-lab-check-secret';
 
 /** Where the written compose files go. */
-export const checkTopologiesDir = join(projectRoot, '.lab', 'check');
+const checkTopologiesDir = join(projectRoot, '.lab', 'check');
 
 type Service = Record<string, unknown>;
 

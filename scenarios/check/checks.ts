@@ -55,6 +55,9 @@ async function writeWhile(all: readonly CheckDevice[], pauseMs: number, work: ()
   }
 }
 
+/** Four devices each write and read in turn, four times, behind round robin. */
+const roundRobin = (lab: Lab, app: AppFile) => writeAndRead(devices(lab, app, 4), 4);
+
 export const checks: Check[] = [
   {
     name: 'contract',
@@ -75,7 +78,7 @@ export const checks: Check[] = [
       lost: 'Each node keeps its own sessions: a request that lands on another node finds none. Usual fix: a shared session store (Redis, the database), or sticky sessions as a stopgap.',
     },
     nodes: 'all',
-    run: async (lab, app) => writeAndRead(devices(lab, app, 4), 4),
+    run: roundRobin,
     check: (history) => sessionVerdict(history),
   },
   {
@@ -87,7 +90,7 @@ export const checks: Check[] = [
       lost: 'A node rejects what another node signed: the cookie of one is no session on the other. Usual fix: one secret for every node, from the same place (and rotation as a list: sign with the new, accept the old).',
     },
     nodes: 'own-secrets',
-    run: async (lab, app) => writeAndRead(devices(lab, app, 4), 4),
+    run: roundRobin,
     check: (history) => sessionVerdict(history),
   },
   {

@@ -34,7 +34,7 @@ function bodyOf(request: RequestTemplate, value: string): { body?: unknown; head
 }
 
 /** The part of an answer the read's `find` looks in: the text, or the value at a dotted JSON path. */
-export function searchedText(answer: Answer, find: AppFile['roundTrip']['read']['find']): string {
+function searchedText(answer: Answer, find: AppFile['roundTrip']['read']['find']): string {
   if (find === 'text') return answer.text;
   let at: unknown = answer.body;
   for (const key of find.json.split('.')) at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
@@ -57,11 +57,6 @@ export class CheckDevice {
     readonly name: string,
   ) {
     this.client = lab.client(name);
-  }
-
-  /** The values this device wrote and saw acknowledged. */
-  get acknowledged(): readonly string[] {
-    return this.written;
   }
 
   get cookie(): string | undefined {

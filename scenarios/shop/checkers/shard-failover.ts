@@ -29,7 +29,8 @@ export function describeShards(body: unknown): string {
   return `${each.join('; ')}; connect-redis length() says ${storeLength ?? 'nothing'}`;
 }
 
-const holds = (shard: ShardCount, slot: number) => shard.slots.some(([first, last]) => slot >= first && slot <= last);
+/** Whether a shard serves a slot. */
+export const holds = (shard: ShardCount, slot: number): boolean => shard.slots.some(([first, last]) => slot >= first && slot <= last);
 
 /**
  * only-its-shard-failed: requests of devices whose session sits on the killed primary's slots
