@@ -28,7 +28,8 @@ RUN --mount=type=secret,id=extra_ca \
     npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist ./dist
 # The file store's directory belongs to the app user; a named volume mounted here starts as a copy of it.
-RUN mkdir -p /var/lib/session-lab/sessions && chown -R node:node /var/lib/session-lab
+# /var/lib/lab-sessions is where `lab check` mounts each node's volume for its {file_dir}.
+RUN mkdir -p /var/lib/session-lab/sessions /var/lib/lab-sessions && chown -R node:node /var/lib/session-lab /var/lib/lab-sessions
 USER node
 EXPOSE 3000
 # The slim image has no curl: Node's own fetch asks /healthz (200 only when the store answers).

@@ -108,7 +108,7 @@ export async function leftAsFound(running: RunningTopology, options: AsFoundOpti
     // every node answering through the balancer, not only to its own probe.
     if (touched.size > 0 && failures.length === 0) {
       const nodes = appServices(running.topology).map((s) => s.name).filter((name) => found.get(name) === 'up');
-      const { reached } = await untilBalancerReaches(running.balancerUrl, nodes, 'lab');
+      const { reached } = await untilBalancerReaches(running, nodes, 'lab');
       const missing = nodes.filter((node) => !reached.has(node));
       if (missing.length > 0) failures.push(`the balancer never sent a request to ${missing.join(', ')}`);
     }

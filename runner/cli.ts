@@ -358,7 +358,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       if (!options.appTopology) throw new UsageError('this lab has no app files');
       const nodes = values.nodes === undefined ? 2 : Number(values.nodes);
       if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) throw new UsageError(`--nodes must be an integer from 1 to 8 (got "${values.nodes}")`);
-      return up(options.appTopology(values.app, values.store, nodes, values.backend), values.backend, values.fresh, options.console);
+      return up(options.appTopology(values.app, values.store, nodes), values.backend, values.fresh, options.console);
     }
     case 'k8s': {
       if (!rest[0]) throw new UsageError(`k8s needs a topology: ${listTopologies().join(', ')}`);
@@ -401,7 +401,7 @@ export interface LabOptions {
   /** `lab check`: the workload that asks its questions of any app. */
   check?: (args: CheckArgs) => Promise<number>;
   /** `lab up --app`: writes the topology of an app file (store, nodes) and returns its compose file. */
-  appTopology?: (appFile: string, store: string | undefined, nodes: number, backend: string) => string;
+  appTopology?: (appFile: string, store: string | undefined, nodes: number) => string;
 }
 
 /** Runs the command line over this catalogue and exits with its code. */

@@ -194,9 +194,9 @@ export class Lab {
    * for at most maxMs; recorded as one op of the lab, ok when every node answered, fail (and the
    * scenario goes on, for its checker to judge) when one never did.
    */
-  async untilBalancerReaches(nodes: readonly string[], path = '/healthz', maxMs = 15_000): Promise<Op> {
+  async untilBalancerReaches(nodes: readonly string[], path?: string, maxMs = 15_000): Promise<Op> {
     const startedMs = this.history.now();
-    const { reached, requests } = await untilBalancerReaches(this.running.balancerUrl, nodes, enginePrincipals.lab, path, maxMs);
+    const { reached, requests } = await untilBalancerReaches(this.running, nodes, enginePrincipals.lab, path, maxMs);
     const missing = nodes.filter((node) => !reached.has(node));
     const request = `until the balancer reaches ${nodes.join(', ')}`;
     return this.history.record({

@@ -120,11 +120,11 @@ start_daemon() {
   exit 1
 }
 
-# Every image the compose files and the app's Dockerfile name, once each, but the app's own
-# (session-lab/app:local), which compose builds from the Dockerfile.
+# Every image the compose files, the app's Dockerfile and the examples' Dockerfiles name, once
+# each, but the app's own (session-lab/app:local), which compose builds from the Dockerfile.
 pinned_images() {
   { grep -ho '^ *image: *[^ #]*' compose/*.yml | sed 's/^ *image: *//'
-    sed -n 's/^FROM \([^ ]*\).*/\1/p' compose/app.Dockerfile; } | tr -d '"' | grep -v '^session-lab/' | sort -u
+    sed -n 's/^FROM \([^ ]*\).*/\1/p' compose/app.Dockerfile examples/*/Dockerfile; } | tr -d '"' | grep -v '^session-lab/' | sort -u
 }
 
 # The stand-ins themselves: images whose label names their own tag (an image built on one, such as
@@ -140,7 +140,7 @@ stand_ins() {
 stand_in_file() {
   case "${1%%:*}" in
     node) echo node ;; nginx) echo nginx ;; redis) echo redis ;; postgres) echo postgres ;;
-    alpine/openssl) echo openssl ;; *) return 1 ;;
+    alpine/openssl) echo openssl ;; python) echo python ;; php) echo php ;; *) return 1 ;;
   esac
 }
 

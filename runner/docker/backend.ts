@@ -14,7 +14,8 @@ import { leftAsFound } from '../as-found.ts';
 import { atTeardown } from '../processes.ts';
 import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
-import { composeNetwork, inspectFormat, parseInspect } from './network.ts';
+import { composeNetwork, inspectFormat, parseInspect, type Container } from './network.ts';
+import { Device } from '../http-client.ts';
 import { newRunDir } from '../run-dir.ts';
 import { balancerScheme, oneShotKinds, scaleOutProfile, type Topology } from '../topology.ts';
 import { listedNodes, upstreamServersFor } from '../balancer.ts';
@@ -164,6 +165,9 @@ async function startOwnProject(topology: Topology, commands: CommandRunner, opti
     up = compose(['up', '-d', '--build', '--wait'], starting.signal);
     await up;
     opened = await openProject(topology, project, files, runDir, commands, options);
+    // `up --wait` waits for a healthcheck where the image has one (the shop's); an app that is not
+    // the shop is ready when its own ready path answers.
+    await Promise.all(topology.services.filter((s) => s.app && !s.spare).map((s) => opened!.waitReady(s.name)));
   } catch (err) {
     // Also after a failed or interrupted `up`: whatever did start goes, with its volumes.
     await down().catch(() => {});
@@ -254,11 +258,36 @@ async function openProject(
     await logs.stop();
     await new Promise<void>((resolve) => logFile.end(resolve));
   };
+  // Each container's address on the project's network, by service: how the balancer names the
+  // node it sent a request to (X-Upstream). Looked up again whenever a container (re)starts.
+  let addresses = new Map<string, Container>();
+  const refreshAddresses = async () => {
+    addresses = await inspectProject();
+  };
+  const inspectProject = async () => {
+    const ids = (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean);
+    return parseInspect(ids.length > 0 ? await commands.run('docker', ['inspect', '--format', inspectFormat, ...ids]) : '');
+  };
   const probe = async (name: string, path: string): Promise<ProbeAnswer> => {
     // A spare node too, once scale-out started it.
     const node = topology.services.find((s) => s.name === name && s.kind === 'app');
     if (!node) throw new UnknownServiceError(`no app node "${name}" in ${topology.name}`);
+    if (node.app) return probeForeign(name, node.containerPort, path);
     return JSON.parse(await compose(['exec', '-T', name, 'node', '-e', probeScript(node.containerPort, path)])) as ProbeAnswer;
+  };
+  // An app that is not the shop may have no Node (nor curl) in its image: it is asked from the
+  // host, at its container's address (Linux routes the bridge's addresses to the host).
+  const probeForeign = async (name: string, port: number, path: string): Promise<ProbeAnswer> => {
+    if (!addresses.get(name)?.addresses[0]) await refreshAddresses();
+    const address = addresses.get(name)?.addresses[0];
+    if (!address) throw new Error(`${name} has no address on the project's network`);
+    const device = new Device('probe', `http://${address}:${port}`, { timeoutMs: 5_000 });
+    try {
+      const { status, servedBy, body } = await device.get(path);
+      return { status, servedBy, body };
+    } finally {
+      await device.close();
+    }
   };
 
   // Ready as the local backend means it: the service itself answers (a node's /healthz, the
@@ -268,8 +297,9 @@ async function openProject(
   const answers = async (name: string) => {
     const spec = topology.services.find((s) => s.name === name)!;
     if (spec.kind === 'app') {
-      const answer = await probe(name, '/healthz');
-      if (answer.status !== 200) throw new Error(`/healthz answered ${answer.status}`);
+      const path = spec.app?.ready ?? '/healthz';
+      const answer = await probe(name, path);
+      if (spec.app ? answer.status >= 300 : answer.status !== 200) throw new Error(`${path} answered ${answer.status}`);
     } else if (spec.healthcheck) {
       await compose(['exec', '-T', name, ...spec.healthcheck]);
     } else {
@@ -277,7 +307,11 @@ async function openProject(
       if (entry?.State !== 'running') throw new Error(entry ? entry.State : 'not listed');
     }
   };
-  const waitReady = (name: string) => pollUntil(name, () => answers(name), { timeoutMs: readyTimeoutMs, firstDelayMs: 20, maxDelayMs: 100 });
+  // A container that starts again may come back at another address: looked up anew first.
+  const waitReady = async (name: string) => {
+    await refreshAddresses();
+    await pollUntil(name, () => answers(name), { timeoutMs: readyTimeoutMs, firstDelayMs: 20, maxDelayMs: 100 });
+  };
 
   // A redeploy's changed variables (and a skewed node's libfaketime mount), per service, in one
   // override file that every later command reads too.
@@ -306,10 +340,7 @@ async function openProject(
     await recreate(name);
   };
 
-  const network = composeNetwork(async () => {
-    const ids = (await compose(['ps', '-a', '-q'])).split('\n').filter(Boolean);
-    return parseInspect(ids.length > 0 ? await commands.run('docker', ['inspect', '--format', inspectFormat, ...ids]) : '');
-  });
+  const network = composeNetwork(inspectProject);
 
   // One `docker compose ps` of the whole project, shared by the status reads asked for while it
   // runs: the console reads every service's at once, and a ps per service costs a CLI start each.
@@ -361,7 +392,13 @@ async function openProject(
     };
   };
 
-  const running: RunningTopology = { topology, balancerUrl, runDir, standInImages, probe, service, balancer: composeBalancer(topology, compose), network, logs: logLines, down: close };
+  await refreshAddresses();
+  const nodeAt = (address: string) => {
+    const at = address.lastIndexOf(':');
+    const [host, port] = [address.slice(0, at), Number(address.slice(at + 1))];
+    return topology.services.find((s) => s.kind === 'app' && s.containerPort === port && addresses.get(s.name)?.addresses.includes(host))?.name;
+  };
+  const running: RunningTopology = { topology, balancerUrl, runDir, standInImages, probe, service, nodeAt, balancer: composeBalancer(topology, compose), network, logs: logLines, down: close };
   return { running, waitReady, close };
 }
 

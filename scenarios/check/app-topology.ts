@@ -17,9 +17,22 @@ const checkTopologiesDir = join(projectRoot, '.lab', 'check');
 
 type Service = Record<string, unknown>;
 
+function topologyDoc(topology: string): { services: Record<string, Service>; secrets: Record<string, Service> } {
+  return parse(readFileSync(join(composeDir, `${topology}.yml`), 'utf8'), { merge: true }) as { services: Record<string, Service>; secrets: Record<string, Service> };
+}
+
 function serviceOf(topology: string, name: string): Service {
-  const doc = parse(readFileSync(join(composeDir, `${topology}.yml`), 'utf8'), { merge: true }) as { services: Record<string, Service> };
-  return structuredClone(doc.services[name]!);
+  return structuredClone(topologyDoc(topology).services[name]!);
+}
+
+/** How a node's container gets the app: built once from the app's context (by server_1), or the app's image. */
+function imageOf(app: AppFile, node: string): Service {
+  if (!app.node.build) return { image: app.node.image };
+  const image = `session-lab-check/${app.name}:local`;
+  // The lab's build secret (a TLS-inspecting proxy's CA, for a package manager in the build), as
+  // the lab's own topologies pass it: a Dockerfile that does not mount it never sees it.
+  if (node === 'server_1') return { image, build: { context: app.node.build, ...(app.node.dockerfile ? { dockerfile: app.node.dockerfile } : {}), secrets: ['extra_ca'] } };
+  return { image, pull_policy: 'never' };
 }
 
 /** Each placeholder's value in a topology (compose addresses: the local backend maps them to its own). */
@@ -59,8 +72,7 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
   const volumes: Record<string, null> = {};
   for (const node of names) {
     services[node] = {
-      ...(app.node.build ? { build: { context: app.node.build } } : {}),
-      ...(app.node.image ? { image: app.node.image } : {}),
+      ...imageOf(app, node),
       // tini as PID 1: it passes SIGTERM on to an app that has no handler of its own.
       init: true,
       environment: substituted(environment, substitutions(node, app.node.port, secretPerNode)),
@@ -82,7 +94,13 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
     services[storeService] = serviceOf(store === 'redis' ? 'redis-2' : 'postgres-2', storeService);
     volumes[`${storeService}-data`] = null;
   }
-  const compose = { name: `session-lab-check-${name}`, services, ...(Object.keys(volumes).length ? { volumes } : {}) };
+  // The name the lab looks for to attach to a project someone started from this file by hand.
+  const compose = {
+    name: `session-lab-${name}`,
+    services,
+    ...(Object.keys(volumes).length ? { volumes } : {}),
+    ...(app.node.build ? { secrets: topologyDoc('redis-2').secrets } : {}),
+  };
   mkdirSync(checkTopologiesDir, { recursive: true });
   const file = join(checkTopologiesDir, `${name}.yml`);
   const header = `# Written by \`npm run lab -- check ${app.file}\`: ${app.name} on ${store}, ${nodes} node(s) behind nginx.\n# Run it by hand with \`docker compose -f ${file} up\`.\n`;

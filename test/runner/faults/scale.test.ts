@@ -36,7 +36,7 @@ describe('scale-out and scale-in', () => {
   it('scale-out starts the spare node and the balancer sends to it', async () => {
     await scaleOut(running, '');
     expect(running.balancer!.nodes()).toEqual(['server_1', 'server_2', 'server_3']);
-    expect((await untilBalancerReaches(running.balancerUrl, ['server_3'], 'test')).reached.has('server_3')).toBe(true);
+    expect((await untilBalancerReaches(running, ['server_3'], 'test')).reached.has('server_3')).toBe(true);
     expect(await nodesAnswering(running)).toEqual(['server_1', 'server_2', 'server_3']);
   });
 
