@@ -89,6 +89,11 @@ export class Device {
     else this.cookies.set(name, { value, secure });
   }
 
+  /** Every cookie of another jar, as it is: what a thief who copied that jar would send. */
+  copyCookiesFrom(other: Device): void {
+    for (const [name, cookie] of other.cookies) this.cookies.set(name, { ...cookie });
+  }
+
   private remember(setCookie: string | string[] | undefined): void {
     for (const line of [setCookie ?? []].flat()) {
       const [pair = '', ...attributes] = line.split(';');

@@ -27,5 +27,19 @@ app.post('/notes', (req, res) => {
 
 app.get('/notes', (req, res) => res.json({ notes: req.session.notes ?? [] }));
 
+// A login the way many tutorials write it: one demo user, the name put into the session as it is.
+const users = new Map([[process.env.DEMO_USER ?? 'demo', process.env.DEMO_PASSWORD ?? 'demo-password']]);
+
+app.post('/login', (req, res) => {
+  const { username, password } = req.body ?? {};
+  if (typeof username !== 'string' || users.get(username) !== password) return res.status(401).json({ error: 'wrong username or password' });
+  req.session.user = username;
+  res.json({ user: username });
+});
+
+app.get('/me', (req, res) => (req.session.user ? res.json({ user: req.session.user }) : res.status(401).json({ error: 'not logged in' })));
+
+app.post('/logout', (req, res, next) => req.session.destroy((err) => (err ? next(err) : res.json({ ok: true }))));
+
 const server = app.listen(Number(PORT), () => console.log(`listening on ${PORT} (${STORE})`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -13,12 +13,36 @@ if ($path === '/healthz') {
     echo '"ok"';
     return;
 }
-if ($path !== '/notes') {
+if (!in_array($path, ['/notes', '/login', '/me', '/logout'], true)) {
     http_response_code(404);
     echo json_encode(['error' => 'not found']);
     return;
 }
 session_start();
+
+// A login the way many tutorials write it: one demo user, the name put into the session as it is.
+$users = [getenv('DEMO_USER') ?: 'demo' => getenv('DEMO_PASSWORD') ?: 'demo-password'];
+if ($path === '/login') {
+    $user = $_POST['username'] ?? '';
+    if (!isset($users[$user]) || $users[$user] !== ($_POST['password'] ?? '')) {
+        http_response_code(401);
+        echo json_encode(['error' => 'wrong username or password']);
+        return;
+    }
+    $_SESSION['user'] = $user;
+    echo json_encode(['user' => $user]);
+    return;
+}
+if ($path === '/me') {
+    if (!isset($_SESSION['user'])) http_response_code(401);
+    echo json_encode(isset($_SESSION['user']) ? ['user' => $_SESSION['user']] : ['error' => 'not logged in']);
+    return;
+}
+if ($path === '/logout') {
+    session_destroy();
+    echo json_encode(['ok' => true]);
+    return;
+}
 if ($_SERVER['REQUEST_METHOD'] === 'POST') {
     $note = $_POST['note'] ?? '';
     if ($note === '') {

@@ -1,7 +1,8 @@
 // The app file: a small YAML file a team keeps beside its app that describes it to `lab check`
 // and nothing more: how one node starts, the session cookie's name, how the lab can tell that a
 // session continues (a round trip: a write of a value the lab makes up, a read that shows every
-// value written so far), the stores the app runs on, and what the team expects of each check.
+// value written so far; or a login: a request that logs in, and one whose answer tells logged in
+// from logged out), the stores the app runs on, and what the team expects of each check.
 // Read strictly: a missing or wrong field, or one the lab does not know, is an error naming the
 // field and its line.
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,18 @@ export type CheckStore = (typeof checkStores)[number];
 export const placeholders = ['node', 'port', 'secret', 'redis_url', 'database_url', 'file_dir'] as const;
 
 /** The checks an app file may expect outcomes of (see checks.ts). */
-export const checkNames = ['round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'concurrent-writes', 'cookie-flags'] as const;
+export const checkNames = [
+  'round-robin',
+  'secret-per-node',
+  'node-restart',
+  'node-kill',
+  'store-outage',
+  'concurrent-writes',
+  'cookie-flags',
+  'session-fixation',
+  'logout-replay',
+  'logout-everywhere',
+] as const;
 export type CheckName = (typeof checkNames)[number];
 
 export interface RequestTemplate {
@@ -30,6 +42,24 @@ export interface RequestTemplate {
   form?: Record<string, string>;
 }
 
+/** What the login's requests may use: the user the lab logs in as, and its password. */
+export const loginPlaceholders = ['user', 'password'] as const;
+
+export interface Login {
+  /** The stores the login works on (one that needs the database, say); every store by default. */
+  stores?: CheckStore[];
+  /** Makes a user of the lab's own for each device; without it every device logs in as user. */
+  signup?: RequestTemplate;
+  user?: string;
+  password?: string;
+  request: RequestTemplate;
+  /** A GET whose 2xx answer's body matches pattern (a regular expression, {user} in it) only when logged in. */
+  loggedIn: { path: string; pattern: string };
+  logout?: RequestTemplate;
+  /** Ends every session of the user, on every device. */
+  logoutEverywhere?: RequestTemplate;
+}
+
 export interface AppFile {
   /** Where it was read from; the app's paths are relative to its directory. */
   file: string;
@@ -38,6 +68,8 @@ export interface AppFile {
   node: {
     command?: string[];
     build?: string;
+    /** The Dockerfile, relative to the build context (compose's `dockerfile`); Dockerfile by default. */
+    dockerfile?: string;
     image?: string;
     port: number;
     ready: string;
@@ -45,10 +77,11 @@ export interface AppFile {
   };
   cookie: string;
   stores: Partial<Record<CheckStore, Record<string, string>>>;
-  roundTrip: {
+  roundTrip?: {
     write: RequestTemplate;
     read: { method: string; path: string; find: 'text' | { json: string } };
   };
+  login?: Login;
   /** Per store, per check: the outcome the team expects. */
   expect: Partial<Record<CheckStore, Record<string, string>>>;
 }
@@ -82,11 +115,11 @@ class Reader {
   }
 
   /** A JSON body's fields: strings checked like variables, numbers and booleans kept as they are. */
-  jsonFields(node: Node | null | undefined, path: string): Record<string, string | number | boolean> {
+  jsonFields(node: Node | null | undefined, path: string, allowed: readonly string[]): Record<string, string | number | boolean> {
     const result: Record<string, string | number | boolean> = {};
     for (const [key, value] of this.map(node, path)) {
       const scalar = isScalar(value) ? value.value : undefined;
-      result[key] = typeof scalar === 'number' || typeof scalar === 'boolean' ? scalar : this.template(value, `${path}.${key}`, ['value']);
+      result[key] = typeof scalar === 'number' || typeof scalar === 'boolean' ? scalar : this.template(value, `${path}.${key}`, allowed);
     }
     return result;
   }
@@ -129,14 +162,55 @@ class Reader {
 const pathPattern = /^\/[^\s]*$/;
 const methods = /^(GET|POST|PUT|PATCH|DELETE)$/;
 
-function requestOf(r: Reader, node: Node | null | undefined, path: string): RequestTemplate {
+function requestOf(r: Reader, node: Node | null | undefined, path: string, allowed: readonly string[] = ['value']): RequestTemplate {
   const fields = r.map(node, path, ['method', 'path', 'json', 'form']);
   if (fields.has('json') && fields.has('form')) r.fail(node, path, 'takes json or form, not both');
   return {
     method: r.string(fields.get('method'), `${path}.method`, methods, 'must be GET, POST, PUT, PATCH or DELETE'),
     path: r.string(fields.get('path'), `${path}.path`, pathPattern, 'must be a path starting with /'),
-    ...(fields.has('json') ? { json: r.jsonFields(fields.get('json'), `${path}.json`) } : {}),
-    ...(fields.has('form') ? { form: r.variables(fields.get('form'), `${path}.form`, ['value']) } : {}),
+    ...(fields.has('json') ? { json: r.jsonFields(fields.get('json'), `${path}.json`, allowed) } : {}),
+    ...(fields.has('form') ? { form: r.variables(fields.get('form'), `${path}.form`, allowed) } : {}),
+  };
+}
+
+function loginOf(r: Reader, node: Node | null | undefined, stores: readonly string[]): Login {
+  const fields = r.map(node, 'login', ['stores', 'signup', 'user', 'password', 'request', 'loggedIn', 'logout', 'logoutEverywhere']);
+  for (const required of ['request', 'loggedIn']) if (!fields.has(required)) r.fail(node, `login.${required}`, 'is required');
+  if (fields.has('signup') === (fields.has('user') || fields.has('password'))) r.fail(node, 'login', 'takes signup (a user of the lab\'s own per device) or user and password (one user for all), one of the two');
+  if (!fields.has('signup') && !(fields.has('user') && fields.has('password'))) r.fail(node, 'login', 'needs both user and password');
+  const loginStores = fields.has('stores') ? r.strings(fields.get('stores'), 'login.stores') : undefined;
+  loginStores?.forEach((store, i) => {
+    if (!stores.includes(store)) r.fail(fields.get('stores'), `login.stores[${i}]`, `the file names no ${store} store (stores: ${stores.join(', ')})`);
+  });
+  const loggedIn = r.map(fields.get('loggedIn'), 'login.loggedIn', ['path', 'pattern']);
+  const pattern = r.template(loggedIn.get('pattern'), 'login.loggedIn.pattern', ['user']);
+  try {
+    new RegExp(pattern);
+  } catch (err) {
+    r.fail(loggedIn.get('pattern'), 'login.loggedIn.pattern', `not a regular expression (${(err as Error).message})`);
+  }
+  const optionalRequest = (name: string) => (fields.has(name) ? { [name]: requestOf(r, fields.get(name), `login.${name}`, loginPlaceholders) } : {});
+  return {
+    ...(loginStores ? { stores: loginStores as CheckStore[] } : {}),
+    ...optionalRequest('signup'),
+    ...(fields.has('user') ? { user: r.string(fields.get('user'), 'login.user'), password: r.string(fields.get('password'), 'login.password') } : {}),
+    request: requestOf(r, fields.get('request'), 'login.request', loginPlaceholders),
+    loggedIn: { path: r.string(loggedIn.get('path'), 'login.loggedIn.path', pathPattern, 'must be a path starting with /'), pattern },
+    ...optionalRequest('logout'),
+    ...optionalRequest('logoutEverywhere'),
+  };
+}
+
+function roundTripOf(r: Reader, node: Node | null | undefined): NonNullable<AppFile['roundTrip']> {
+  const trip = r.map(node, 'roundTrip', ['write', 'read']);
+  const read = r.map(trip.get('read'), 'roundTrip.read', ['method', 'path', 'find']);
+  const findNode = read.get('find');
+  let find: NonNullable<AppFile['roundTrip']>['read']['find'] = 'text';
+  if (isMap(findNode)) find = { json: r.string(r.map(findNode, 'roundTrip.read.find', ['json']).get('json'), 'roundTrip.read.find.json', /^[\w.-]+$/, 'must be a dotted path such as notes or data.items') };
+  else if (findNode !== undefined) r.string(findNode, 'roundTrip.read.find', /^text$/, 'must be text or {json: <dotted path>}');
+  return {
+    write: requestOf(r, trip.get('write'), 'roundTrip.write'),
+    read: { method: read.has('method') ? r.string(read.get('method'), 'roundTrip.read.method', /^GET$/, 'must be GET') : 'GET', path: r.string(read.get('path'), 'roundTrip.read.path', pathPattern, 'must be a path starting with /'), find },
   };
 }
 
@@ -146,24 +220,22 @@ export function parseAppFile(file: string, text: string): AppFile {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) throw new AppFileError(`${file}: not YAML: ${doc.errors[0]!.message}`);
   const r = new Reader(file, lines);
-  const top = r.map(doc.contents as Node, 'app file', ['name', 'node', 'session', 'stores', 'roundTrip', 'expect']);
-  for (const required of ['name', 'node', 'session', 'stores', 'roundTrip']) if (!top.has(required)) r.fail(doc.contents as Node, required, 'is required');
+  const top = r.map(doc.contents as Node, 'app file', ['name', 'node', 'session', 'stores', 'roundTrip', 'login', 'expect']);
+  for (const required of ['name', 'node', 'session', 'stores']) if (!top.has(required)) r.fail(doc.contents as Node, required, 'is required');
+  if (!top.has('roundTrip') && !top.has('login')) r.fail(doc.contents as Node, 'roundTrip', 'is required, or a login: the lab needs one of them to tell that a session continues');
 
-  const node = r.map(top.get('node'), 'node', ['command', 'build', 'image', 'port', 'ready', 'environment']);
+  const node = r.map(top.get('node'), 'node', ['command', 'build', 'dockerfile', 'image', 'port', 'ready', 'environment']);
   if (!node.has('command') && !node.has('build') && !node.has('image')) r.fail(top.get('node'), 'node', 'needs a command (local backend), a build context or an image (compose backend)');
   if (node.has('build') && node.has('image')) r.fail(top.get('node'), 'node', 'takes a build context or an image, not both');
+  if (node.has('dockerfile') && !node.has('build')) r.fail(node.get('dockerfile'), 'node.dockerfile', 'goes with a build context (node.build)');
   const session = r.map(top.get('session'), 'session', ['cookie']);
 
   const stores: AppFile['stores'] = {};
   for (const [store, value] of r.map(top.get('stores'), 'stores', checkStores)) stores[store as CheckStore] = r.variables(value, `stores.${store}`, placeholders);
   if (Object.keys(stores).length === 0) r.fail(top.get('stores'), 'stores', 'must name at least one store');
 
-  const trip = r.map(top.get('roundTrip'), 'roundTrip', ['write', 'read']);
-  const read = r.map(trip.get('read'), 'roundTrip.read', ['method', 'path', 'find']);
-  const findNode = read.get('find');
-  let find: AppFile['roundTrip']['read']['find'] = 'text';
-  if (isMap(findNode)) find = { json: r.string(r.map(findNode, 'roundTrip.read.find', ['json']).get('json'), 'roundTrip.read.find.json', /^[\w.-]+$/, 'must be a dotted path such as notes or data.items') };
-  else if (findNode !== undefined) r.string(findNode, 'roundTrip.read.find', /^text$/, 'must be text or {json: <dotted path>}');
+  const roundTrip = top.has('roundTrip') ? roundTripOf(r, top.get('roundTrip')) : undefined;
+  const login = top.has('login') ? loginOf(r, top.get('login'), Object.keys(stores)) : undefined;
 
   const expect: AppFile['expect'] = {};
   if (top.has('expect')) {
@@ -183,6 +255,7 @@ export function parseAppFile(file: string, text: string): AppFile {
     node: {
       ...(node.has('command') ? { command: r.strings(node.get('command'), 'node.command') } : {}),
       ...(node.has('build') ? { build: resolve(dir, r.string(node.get('build'), 'node.build')) } : {}),
+      ...(node.has('dockerfile') ? { dockerfile: r.string(node.get('dockerfile'), 'node.dockerfile') } : {}),
       ...(node.has('image') ? { image: r.string(node.get('image'), 'node.image') } : {}),
       port: r.integer(node.get('port'), 'node.port', 1, 65535),
       ready: node.has('ready') ? r.string(node.get('ready'), 'node.ready', pathPattern, 'must be a path starting with /') : '/',
@@ -190,10 +263,8 @@ export function parseAppFile(file: string, text: string): AppFile {
     },
     cookie: r.string(session.get('cookie'), 'session.cookie', /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name'),
     stores,
-    roundTrip: {
-      write: requestOf(r, trip.get('write'), 'roundTrip.write'),
-      read: { method: read.has('method') ? r.string(read.get('method'), 'roundTrip.read.method', /^GET$/, 'must be GET') : 'GET', path: r.string(read.get('path'), 'roundTrip.read.path', pathPattern, 'must be a path starting with /'), find },
-    },
+    ...(roundTrip ? { roundTrip } : {}),
+    ...(login ? { login } : {}),
     expect,
   };
 }

@@ -6,6 +6,7 @@ import type { Lab } from '../../runner/lab.ts';
 import type { Scenario } from '../../runner/scenario.ts';
 import type { AppFile, CheckName, CheckStore } from './app-file.ts';
 import { CheckDevice, type CheckOp } from './device.ts';
+import { fixationVerdict, loginContractBreak, logoutEverywhereVerdict, logoutReplayVerdict } from './login-verdicts.ts';
 import { acrossFaultVerdict, contractVerdict, cookieFlagsVerdict, outageVerdict, sessionVerdict } from './verdicts.ts';
 
 export interface Check {
@@ -18,9 +19,20 @@ export interface Check {
   lessons: Record<string, string>;
   /** One node, or every node (--nodes); own-secrets: every node, each with a secret of its own. */
   nodes: 'one' | 'all' | 'own-secrets';
-  run(lab: Lab, app: AppFile): Promise<void>;
+  run(lab: Lab, app: AppFile, store: CheckStore): Promise<void>;
   check(history: readonly CheckOp[], app: AppFile): ReturnType<Scenario['check']>;
 }
+
+/** Why a check that needs the round trip cannot apply. */
+const needsRoundTrip = (_store: CheckStore, app: AppFile) => (app.roundTrip ? undefined : 'the app file has no roundTrip');
+
+/** Why a login check cannot apply: no login, or none on this store, or not the request it needs. */
+const needsLogin = (request?: 'logout' | 'logoutEverywhere') => (store: CheckStore, app: AppFile) => {
+  if (!app.login) return 'the app file has no login';
+  if (app.login.stores && !app.login.stores.includes(store)) return `the login works on ${app.login.stores.join(', ')} only (login.stores)`;
+  if (request && !app.login[request]) return `the app file has no login.${request}`;
+  return undefined;
+};
 
 const devices = (lab: Lab, app: AppFile, count: number) => Array.from({ length: count }, (_, i) => new CheckDevice(lab, app, `device-${i + 1}`));
 
@@ -67,8 +79,19 @@ export const checks: Check[] = [
       broken: 'The app file does not describe the app (a wrong path, cookie name or find): no other check can mean anything until it does.',
     },
     nodes: 'one',
-    run: async (lab, app) => writeAndRead(devices(lab, app, 1), 3),
-    check: (history) => contractVerdict(history),
+    // The round trip, then the login: logged out before it, logged in after it, logged out again after the logout.
+    run: async (lab, app, store) => {
+      const [device] = devices(lab, app, 1);
+      if (app.roundTrip) await writeAndRead([device!], 3);
+      if (needsLogin()(store, app)) return;
+      await device!.whoAmI({ expect: 'logged-out' });
+      await device!.logIn();
+      await device!.whoAmI({ expect: 'logged-in' });
+      if (!app.login!.logout) return;
+      await device!.logOut();
+      await device!.whoAmI({ expect: 'logged-out' });
+    },
+    check: (history) => loginContractBreak(history) ?? contractVerdict(history),
   },
   {
     name: 'round-robin',
@@ -77,6 +100,7 @@ export const checks: Check[] = [
       kept: 'The session lives where every node finds it (a shared store, or the cookie itself).',
       lost: 'Each node keeps its own sessions: a request that lands on another node finds none. Usual fix: a shared session store (Redis, the database), or sticky sessions as a stopgap.',
     },
+    skipOn: needsRoundTrip,
     nodes: 'all',
     run: roundRobin,
     check: (history) => sessionVerdict(history),
@@ -84,7 +108,7 @@ export const checks: Check[] = [
   {
     name: 'secret-per-node',
     asks: 'When each node has a secret of its own (a deploy that forgot to share it), do sessions survive round robin?',
-    skipOn: (store, app) => (Object.values({ ...app.node.environment, ...app.stores[store] }).some((v) => v.includes('{secret}')) ? undefined : 'the app file gives the app no {secret}'),
+    skipOn: (store, app) => needsRoundTrip(store, app) ?? (Object.values({ ...app.node.environment, ...app.stores[store] }).some((v) => v.includes('{secret}')) ? undefined : 'the app file gives the app no {secret}'),
     lessons: {
       kept: 'The secret does not decide whether a node accepts a session (or this store ignores it).',
       lost: 'A node rejects what another node signed: the cookie of one is no session on the other. Usual fix: one secret for every node, from the same place (and rotation as a list: sign with the new, accept the old).',
@@ -102,11 +126,13 @@ export const checks: Check[] = [
       kept: 'Nothing of a session lived only in a node process.',
       lost: 'Sessions lived in the node process (its memory): every deploy or crash logs users out. Usual fix: a store outside the process.',
     },
+    skipOn: needsRoundTrip,
     nodes: 'one',
     run: async (lab, app) => {
       const all = devices(lab, app, 4);
       await writeAndRead(all, 2);
       await lab.fault('restart', 'server_1');
+      await lab.untilBalancerReaches(['server_1']);
       await Promise.all(all.map(async (device) => {
         for (let i = 0; i < 4; i++) await device.read();
       }));
@@ -122,6 +148,7 @@ export const checks: Check[] = [
       kept: 'Every write the app acknowledged was already where the next process finds it.',
       lost: 'The app acknowledged writes it had not yet stored outside the process (or kept sessions in its memory): a crash takes them. Usual fix: answer only once the session is saved, in a store outside the process.',
     },
+    skipOn: needsRoundTrip,
     nodes: 'one',
     run: async (lab, app) => {
       const all = devices(lab, app, 3);
@@ -131,6 +158,8 @@ export const checks: Check[] = [
         await lab.fault('kill', 'server_1');
       });
       await lab.fault('start', 'server_1');
+      // The balancer tries a failed node again only after its fail_timeout (and, under Docker, once it resolved its new address).
+      await lab.untilBalancerReaches(['server_1']);
       await Promise.all(all.map((device) => device.read()));
     },
     check: (history) => acrossFaultVerdict(history),
@@ -138,7 +167,7 @@ export const checks: Check[] = [
   {
     name: 'store-outage',
     asks: 'When the session store stops for 2 s, does the app answer fast with an error and recover, or hang?',
-    skipOn: (store) => (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
+    skipOn: (store, app) => needsRoundTrip(store, app) ?? (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
     lessons: {
       'fails-fast': 'Requests failed with an error while the store was gone and worked again once it was back.',
       waits: 'No request failed, but requests were held until the store came back: the client queues commands while it reconnects, so a longer outage holds every user that long. Usual fix: a command timeout, and no offline queue, so that the app answers an error at once.',
@@ -169,6 +198,7 @@ export const checks: Check[] = [
       kept: 'Concurrent writes to one session all survive.',
       lost: 'The session is read, changed and saved whole: concurrent requests overwrite each other, last save wins. Usual fix: change the data where it lives, in one atomic step (a Redis hash, a database row), not in the session object.',
     },
+    skipOn: needsRoundTrip,
     nodes: 'one',
     // Three bursts: how closely 20 requests overlap inside the app varies from run to run (an app
     // whose request is a few microseconds of work may finish one before the next arrives).
@@ -190,9 +220,80 @@ export const checks: Check[] = [
       'flags-missing': 'A script (an XSS) can read the session cookie, or other sites can send it along. Usual fix: set HttpOnly and SameSite=Lax on the cookie (and Secure behind TLS).',
     },
     nodes: 'one',
+    // The cookie as the app sets it: on the round trip's write, or else at the login.
     run: async (lab, app) => {
-      await new CheckDevice(lab, app, 'device-1').write();
+      const device = new CheckDevice(lab, app, 'device-1');
+      if (app.roundTrip) await device.write();
+      else await device.logIn();
     },
     check: (history, app) => cookieFlagsVerdict(history, app.cookie),
+  },
+  {
+    // On one node: only the app's handling of the session id at login decides.
+    name: 'session-fixation',
+    asks: 'When an attacker plants a session id of its own in a victim\'s browser before the victim logs in, is the attacker then logged in as the victim?',
+    skipOn: needsLogin(),
+    lessons: {
+      safe: 'The planted session id was worth nothing after the login (the app gave the victim a new session, or keeps the login elsewhere).',
+      fixated: 'The session id kept across the login: whoever set it before the login shares the victim\'s login. Usual fix: a new session id at login (express-session: req.session.regenerate, PHP: session_regenerate_id(true), Flask-Login: session protection).',
+      'no-session-before-login': 'The app gave no session cookie before the login, so none could be planted (nothing to fix here; the check could not attack).',
+    },
+    nodes: 'one',
+    run: async (lab, app) => {
+      const attacker = new CheckDevice(lab, app, 'attacker');
+      const victim = new CheckDevice(lab, app, 'victim');
+      await attacker.visit();
+      victim.plantSessionOf(attacker);
+      await victim.logIn();
+      await victim.whoAmI();
+      await attacker.whoAmI({ userOf: victim });
+    },
+    check: (history) => fixationVerdict(history, 'attacker', 'victim'),
+  },
+  {
+    name: 'logout-replay',
+    asks: 'After a user logs out, does a copy of the cookies taken while logged in (a stolen cookie, a shared computer) still open the session?',
+    skipOn: needsLogin('logout'),
+    lessons: {
+      ended: 'The logout ended the session where the app keeps it: a copied cookie is worth nothing afterwards.',
+      replayable: 'The logout only told the browser to forget the cookie: a copy still logs in. Typical of a session sealed in the cookie. Usual fix: keep something server-side to revoke (a session store, or a token or session version checked on every request), or short cookie lifetimes.',
+      'logout-broken': 'The device itself was still logged in after the logout: the logout request does not log out.',
+    },
+    nodes: 'one',
+    run: async (lab, app) => {
+      const owner = new CheckDevice(lab, app, 'owner');
+      const thief = new CheckDevice(lab, app, 'thief');
+      await owner.logIn();
+      await owner.whoAmI();
+      thief.copyCookiesOf(owner);
+      await thief.whoAmI({ userOf: owner });
+      await owner.logOut();
+      await owner.whoAmI();
+      for (let i = 0; i < 2; i++) await thief.whoAmI({ userOf: owner });
+    },
+    check: (history) => logoutReplayVerdict(history, 'owner', 'thief'),
+  },
+  {
+    // On every node: a node that keeps its own copy of a login (a cache) is where it survives.
+    name: 'logout-everywhere',
+    asks: 'When a user logs out everywhere on one device, is the user logged out on the other device too, whichever node answers?',
+    skipOn: needsLogin('logoutEverywhere'),
+    lessons: {
+      reached: 'Every session of the user ended, on every node.',
+      missed: 'A session of the user outlived "log out everywhere" (on some node): a stolen session stays open. Usual fix: end every session of the user where sessions are kept (a list per user, or a session version checked on every request), not only the current one.',
+      'not-shared': 'The second device was not logged in on every node before (each node keeps its own sessions; see round-robin), so this cannot be judged.',
+    },
+    nodes: 'all',
+    run: async (lab, app) => {
+      const [laptop, phone] = [new CheckDevice(lab, app, 'laptop'), new CheckDevice(lab, app, 'phone')];
+      await laptop.logIn();
+      await laptop.whoAmI();
+      await phone.logInAs(laptop);
+      for (let i = 0; i < 4; i++) await phone.whoAmI();
+      await laptop.logOutEverywhere();
+      for (let i = 0; i < 4; i++) await phone.whoAmI();
+      await laptop.whoAmI();
+    },
+    check: (history) => logoutEverywhereVerdict(history, 'laptop', 'phone'),
   },
 ];

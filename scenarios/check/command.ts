@@ -23,7 +23,7 @@ function scenarioOf(check: Check, app: AppFile, store: CheckStore, file: string)
     summary: check.asks,
     topology: file,
     expected: check.name === 'contract' ? 'holds' : (app.expect[store]?.[check.name] ?? anyOutcome),
-    run: (lab) => check.run(lab, app),
+    run: (lab) => check.run(lab, app, store),
     check: (history) => check.check(history, app),
   };
 }
@@ -77,11 +77,8 @@ function printCard(app: AppFile, rows: CardRow[]): void {
   }
 }
 
-const localOnly = 'an app file runs on the local backend for now (the compose backend cannot yet name the node behind an address); the compose file it writes under .lab/check/ runs by hand with docker compose -f';
-
 /** `lab up --app`: the app's topology on one store (the first it names unless asked), as a compose file. */
-export function appTopologyFile(file: string, store: string | undefined, nodes: number, backend: string): string {
-  if (backend !== 'local') throw new CheckUsageError(localOnly);
+export function appTopologyFile(file: string, store: string | undefined, nodes: number): string {
   const app = readAppFile(file);
   return writeAppTopology(app, storesOf(app, store)[0]!, nodes).file;
 }
@@ -93,7 +90,6 @@ export async function checkApp(args: CheckArgs): Promise<number> {
     console.log(`wrote ${args.file}: fill in your app's command, cookie and round trip, then npm run lab -- check ${args.file}`);
     return 0;
   }
-  if (args.run.backend !== 'local') throw new CheckUsageError(localOnly);
   const app = readAppFile(args.file);
   const stores = storesOf(app, args.store);
   const [contract, ...rest] = checks;
@@ -101,12 +97,14 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   // Both runs below write their HTML report to .lab/reports/; the one asked for (--html) and the
   // JSON (--json) cover the whole check, written at the end.
   const run = { ...args.run, names: ['all'], htmlFile: undefined, jsonFile: undefined };
-  // The contract first, on one node of the first store: nothing else means anything without it.
-  const single = writeAppTopology(app, stores[0]!, 1);
-  const first = await runScenarios([scenarioOf(contract!, app, stores[0]!, single.file)], { ...run, repeat: 1 });
+  // The contract first, on one node of the first store (the first the login works on, if it
+  // names some): nothing else means anything without it.
+  const contractStore = stores.find((s) => app.login?.stores?.includes(s) ?? true) ?? stores[0]!;
+  const single = writeAppTopology(app, contractStore, 1);
+  const first = await runScenarios([scenarioOf(contract!, app, contractStore, single.file)], { ...run, repeat: 1 });
   const contractResult = first.results[0]!;
   if (!contractResult.passed) {
-    const card = [{ check: contract!, store: stores[0]!, result: contractResult }];
+    const card = [{ check: contract!, store: contractStore, result: contractResult }];
     printCard(app, card);
     console.log(`\nThe round trip of ${app.file} does not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
     await writeReports(args, app, card, [contractResult], startedAt);
@@ -122,7 +120,7 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   }
   const ran = await runScenarios(rows.flatMap((r) => (r.scenario ? [r.scenario] : [])), run);
   const card = [
-    { check: contract!, store: stores[0]!, result: contractResult },
+    { check: contract!, store: contractStore, result: contractResult },
     ...rows.map((r) => ({ check: r.check, store: r.store, ...(r.skipped ? { skipped: r.skipped } : { result: ran.results.findLast((x) => x.name === r.scenario!.name) }) })),
   ];
   printCard(app, card);

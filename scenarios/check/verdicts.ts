@@ -44,6 +44,7 @@ export function contractVerdict(history: readonly CheckOp[]): Verdict {
   const requests = history.filter((op) => op.action === checkActions.write || op.action === checkActions.read);
   const failed = requests.find((op) => op.type !== 'ok');
   const metrics = { requests: requests.length };
+  if (requests.length === 0) return { observed: 'holds', metrics };
   if (failed) return { observed: 'broken', metrics, firstBad: firstBad(failed, 'a 2xx or 3xx answer', failed.status ? `status ${failed.status}` : (failed.error ?? 'no answer')) };
   const noCookie = requests.find((op) => op.sessionState === 'none');
   if (noCookie) return { observed: 'broken', metrics, firstBad: firstBad(noCookie, 'the session cookie the app file names', 'no such cookie in the jar') };

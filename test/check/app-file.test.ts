@@ -3,6 +3,13 @@ import { AppFileError, parseAppFile, readAppFile } from '../../scenarios/check/a
 import { writeAppTopology } from '../../scenarios/check/app-topology.ts';
 import { loadTopology } from '../../runner/topology.ts';
 
+const loginOnly = `login:
+  user: demo
+  password: secret
+  request: { method: POST, path: /login, form: { user: "{user}", password: "{password}" } }
+  loggedIn: { path: /me, pattern: "{user}" }
+`;
+
 const minimal = `name: demo
 node:
   command: [node, server.js]
@@ -26,17 +33,33 @@ describe('the app file', () => {
 
   it('fills in defaults: ready at /, the read a GET of its text', () => {
     const app = parseAppFile('demo.yml', minimal);
-    expect([app.node.ready, app.roundTrip.read.method, app.roundTrip.read.find]).toEqual(['/', 'GET', 'text']);
+    expect([app.node.ready, app.roundTrip?.read.method, app.roundTrip?.read.find]).toEqual(['/', 'GET', 'text']);
+  });
+
+  it('reads a login: signup or one user, the logged-in pattern, logout and log out everywhere', () => {
+    const shop = readAppFile('examples/shop/lab-app.yml');
+    expect(shop.login).toMatchObject({ stores: ['postgres'], signup: { path: '/signup' }, loggedIn: { path: '/me', pattern: '"username":"{user}"' }, logoutEverywhere: { path: '/logout-all' } });
+    expect(readAppFile('examples/express/lab-app.yml').login).toMatchObject({ user: 'demo', password: 'demo-password', logout: { method: 'POST', path: '/logout' } });
+  });
+
+  it('takes a login without a round trip', () => {
+    const app = parseAppFile('demo.yml', minimal.replace(/roundTrip:[\s\S]*$/, loginOnly));
+    expect([app.roundTrip, app.login?.request.path]).toEqual([undefined, '/login']);
   });
 
   it.each([
-    [minimal.replace('  port: 3000\n', '  port: 3000\n  colour: blue\n'), 'demo.yml:5: node.colour: unknown field; known: command, build, image, port, ready, environment'],
+    [minimal.replace('  port: 3000\n', '  port: 3000\n  colour: blue\n'), 'demo.yml:5: node.colour: unknown field; known: command, build, dockerfile, image, port, ready, environment'],
+    [minimal.replace(/roundTrip:[\s\S]*$/, ''), 'demo.yml:1: roundTrip: is required, or a login: the lab needs one of them to tell that a session continues'],
+    [minimal.replace(/roundTrip:[\s\S]*$/, loginOnly.replace('pattern: "{user}"', 'pattern: "(({user}"')), 'demo.yml:13: login.loggedIn.pattern: not a regular expression'],
+    [minimal.replace(/roundTrip:[\s\S]*$/, loginOnly.replace('"{password}"', '"{secret}"')), 'demo.yml:12: login.request.form.password: unknown placeholder {secret}; known: {user} {password}'],
+    [minimal.replace(/roundTrip:[\s\S]*$/, loginOnly.replace('  password: secret\n', '')), 'demo.yml:10: login: needs both user and password'],
+    [minimal.replace(/roundTrip:[\s\S]*$/, `${loginOnly}  stores: [redis]\n`), 'demo.yml:14: login.stores[0]: the file names no redis store (stores: memory)'],
     [minimal.replace('session:\n  cookie: sid\n', ''), 'demo.yml:1: session: is required'],
     [minimal.replace('memory: {}', 'mongo: {}'), 'demo.yml:8: stores.mongo: unknown field; known: memory, file, redis, postgres, cookie'],
     [minimal.replace('"{value}"', '"{valeu}"'), 'demo.yml:10: roundTrip.write.json.note: unknown placeholder {valeu}; known: {value}'],
     [minimal.replace('path: /notes }', 'path: notes }'), 'demo.yml:11: roundTrip.read.path: must be a path starting with / (got "notes")'],
     [minimal.replace('  command: [node, server.js]\n', ''), 'demo.yml:3: node: needs a command (local backend), a build context or an image (compose backend)'],
-    [`${minimal}expect:\n  memory:\n    round-robbin: lost\n`, 'demo.yml:14: expect.memory.round-robbin: unknown field; known: round-robin, secret-per-node, node-restart, node-kill, store-outage, concurrent-writes, cookie-flags'],
+    [`${minimal}expect:\n  memory:\n    round-robbin: lost\n`, 'demo.yml:14: expect.memory.round-robbin: unknown field; known: round-robin, secret-per-node, node-restart, node-kill, store-outage, concurrent-writes, cookie-flags, session-fixation, logout-replay, logout-everywhere'],
     [`${minimal}expect:\n  redis:\n    round-robin: kept\n`, 'demo.yml:14: expect.redis: the file names no redis store (stores: memory)'],
     ['name: [1', 'demo.yml: not YAML'],
   ])('refuses a bad file with the field and its line (%#)', (text, message) => {

@@ -20,12 +20,13 @@ const lab = async (...args: string[]) => {
 
 describe('lab check on the examples', () => {
   it.each([
-    ['examples/express/lab-app.yml', ['round-robin (memory)           lost, expected lost', 'round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits']],
-    ['examples/flask/lab-app.yml', ['round-robin (cookie)           kept, expected kept', 'concurrent-writes (cookie)     lost, expected lost']],
-    ['examples/php/lab-app.yml', ['round-robin (file)             lost, expected lost', 'concurrent-writes (file)       kept, expected kept']],
-    // The shop's card agrees with its scenarios: file-round-robin loses, redis-shared keeps.
+    ['examples/express/lab-app.yml', ['round-robin (memory)           lost, expected lost', 'round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits', 'session-fixation (memory)      fixated, expected fixated']],
+    ['examples/flask/lab-app.yml', ['round-robin (cookie)           kept, expected kept', 'concurrent-writes (cookie)     lost, expected lost', 'logout-replay (cookie)         replayable, expected replayable']],
+    ['examples/php/lab-app.yml', ['round-robin (file)             lost, expected lost', 'concurrent-writes (file)       kept, expected kept', 'logout-replay (file)           ended, expected ended']],
+    // The shop's card agrees with its scenarios: file-round-robin loses, postgres-shared keeps,
+    // session-fixation and logout-all hold.
     ['examples/shop/lab-app.yml --store file', ['round-robin (file)             lost, expected lost', 'node-restart (file)            kept, expected kept']],
-    ['examples/shop/lab-app.yml --store redis', ['round-robin (redis)            kept, expected kept', 'store-outage (redis)           fails-fast, expected fails-fast', 'concurrent-writes (redis)      kept, expected kept']],
+    ['examples/shop/lab-app.yml --store postgres', ['round-robin (postgres)         kept, expected kept', 'store-outage (postgres)        fails-fast, expected fails-fast', 'session-fixation (postgres)    safe, expected safe', 'logout-everywhere (postgres)   reached, expected reached']],
   ])('%s gives its expected card and exits 0', { timeout: 180_000 }, async (command, lines) => {
     const { code, stdout } = await lab('check', ...command.split(' '));
     for (const line of lines) expect(stdout).toContain(line);
@@ -38,7 +39,7 @@ describe('lab check on the examples', () => {
     expect((await lab('check', 'examples/php/lab-app.yml', '--json', out)).code).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8')) as { app: string; checks: { check: string; store: string; outcome?: string; expected?: string | null; skipped?: string; metrics?: object }[] };
     expect(report.app).toBe('php-notes');
-    expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'concurrent-writes', 'cookie-flags']);
+    expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'concurrent-writes', 'cookie-flags', 'session-fixation', 'logout-replay', 'logout-everywhere']);
     expect(report.checks.find((c) => c.check === 'round-robin')).toMatchObject({ store: 'file', outcome: 'lost', expected: 'lost', metrics: expect.any(Object) });
     expect(report.checks.find((c) => c.check === 'secret-per-node')).toEqual({ check: 'secret-per-node', store: 'file', skipped: 'the app file gives the app no {secret}' });
   });
@@ -56,6 +57,22 @@ describe('lab check on the examples', () => {
       expect(stdout).toContain('expected the session cookie the app file names, saw no such cookie in the jar');
       expect(stdout).toContain('does not work on one node');
       expect(stdout).not.toContain('round-robin (memory)');
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+
+  it('says a login mistake before any verdict: a logged-in pattern that never matches', { timeout: 60_000 }, async () => {
+    const dir = join(projectRoot, 'examples', 'flask');
+    const file = join(dir, 'lab-app.wrong-pattern.yml');
+    const { rm } = await import('node:fs/promises');
+    await writeFile(file, (await readFile(join(dir, 'lab-app.yml'), 'utf8')).replace(`pattern: '"user": ?"{user}"'`, `pattern: '"name":"{user}"'`).replace(/\nexpect:[\s\S]*/, '\n'));
+    try {
+      const { code, stdout } = await lab('check', file);
+      expect(code).toBe(1);
+      expect(stdout).toContain('contract (cookie)              broken, expected holds');
+      expect(stdout).toContain('expected a logged-in answer (2xx, the body matching login.loggedIn.pattern), saw status 200 whose body does not match');
+      expect(stdout).not.toContain('session-fixation (cookie)');
     } finally {
       await rm(file, { force: true });
     }
