@@ -125,6 +125,31 @@ function groupRuns(pgid: number): boolean {
   return false;
 }
 
+/**
+ * Every process under pid (its children, theirs, …), whatever their group: a child that made a
+ * session of its own (each PostgreSQL backend calls setsid) leaves its parent's process group.
+ */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
 /** The processes of a group by pid: their command name and parent. */
 function groupMembers(pgid: number): { pid: number; comm: string; ppid: number }[] {
   const members = [];
@@ -206,7 +231,19 @@ export function spawnManaged(name: string, command: string, args: readonly strin
       return running;
     },
     signal: (signal) => {
-      if (running) killGroup(child.pid, signal);
+      if (!running) return;
+      killGroup(child.pid, signal);
+      // A pause freezes the whole service, as `docker pause` freezes its container: the processes
+      // that left the group too (a database's connections would go on answering otherwise).
+      if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+        for (const pid of descendantsOf(child.pid!)) {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // Gone meanwhile.
+          }
+        }
+      }
     },
     stop: async (graceMs = 5000) => {
       if (!running) return;

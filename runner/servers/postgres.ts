@@ -111,8 +111,11 @@ export class PostgresServer extends ProcessService {
           listen_addresses: options.host ?? '127.0.0.1',
           port: String(port),
           unix_socket_directories: '',
+          // No flush to disk (the lab's data lives for one run), but every commit is in the
+          // kernel's hands before it is acknowledged, as in the official image: a kill -9 of the
+          // server loses nothing it acknowledged (only a power or kernel failure would).
           fsync: 'off',
-          synchronous_commit: 'off',
+          synchronous_commit: 'on',
           full_page_writes: 'off',
           max_connections: '100',
           ...options.settings,

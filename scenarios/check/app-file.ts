@@ -26,6 +26,8 @@ export const checkNames = [
   'node-restart',
   'node-kill',
   'store-outage',
+  'store-pause',
+  'store-crash',
   'concurrent-writes',
   'cookie-flags',
   'session-fixation',

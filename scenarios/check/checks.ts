@@ -34,6 +34,25 @@ const needsLogin = (request?: 'logout' | 'logoutEverywhere') => (store: CheckSto
   return undefined;
 };
 
+/** Why a store fault cannot apply: the store is no server of its own. */
+const serverStore = (store: CheckStore) => (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`);
+
+const storeService = (lab: Lab) => lab.running.topology.services.find((s) => s.kind === 'redis' || s.kind === 'postgres')!.name;
+
+/** The store gone for 2 s (stopped, or paused) while three devices write. */
+async function storeOutage(lab: Lab, app: AppFile, gone: 'stop' | 'pause', back: 'start' | 'resume'): Promise<void> {
+  const store = storeService(lab);
+  const all = devices(lab, app, 3);
+  await writeAndRead(all, 1);
+  await writeWhile(all, 100, async () => {
+    await lab.wait(300, 'requests before the store goes');
+    await lab.fault(gone, store);
+    await lab.wait(2000, 'the store is gone');
+    await lab.fault(back, store);
+    await lab.wait(2000, 'requests once it is back');
+  });
+}
+
 const devices = (lab: Lab, app: AppFile, count: number) => Array.from({ length: count }, (_, i) => new CheckDevice(lab, app, `device-${i + 1}`));
 
 /** Writes and reads in turn, each device on its own, so that round robin sends them to every node. */
@@ -167,7 +186,7 @@ export const checks: Check[] = [
   {
     name: 'store-outage',
     asks: 'When the session store stops for 2 s, does the app answer fast with an error and recover, or hang?',
-    skipOn: (store, app) => needsRoundTrip(store, app) ?? (store === 'redis' || store === 'postgres' ? undefined : `the ${store} store is no server the lab can stop`),
+    skipOn: (store, app) => needsRoundTrip(store, app) ?? serverStore(store),
     lessons: {
       'fails-fast': 'Requests failed with an error while the store was gone and worked again once it was back.',
       waits: 'No request failed, but requests were held until the store came back: the client queues commands while it reconnects, so a longer outage holds every user that long. Usual fix: a command timeout, and no offline queue, so that the app answers an error at once.',
@@ -176,19 +195,47 @@ export const checks: Check[] = [
       'not-recovered': 'The app did not find the store again: the client does not reconnect. Usual fix: a retry strategy on the store client.',
     },
     nodes: 'all',
+    run: (lab, app) => storeOutage(lab, app, 'stop', 'start'),
+    check: (history) => outageVerdict(history),
+  },
+  {
+    name: 'store-pause',
+    asks: 'When the session store freezes for 2 s (a long GC or fsync, a VM paused, a network that drops packets), does the app answer fast with an error, or wait?',
+    skipOn: (store, app) => needsRoundTrip(store, app) ?? serverStore(store),
+    lessons: {
+      'fails-fast': 'Requests failed with an error while the store did not answer, and worked again once it did: the store client has a command deadline.',
+      waits: 'Requests were held as long as the store did not answer: a connection that stays open but silent has no deadline of its own. Usual fix: a command timeout on the store client (and a connect timeout), so that a frozen store costs users an error, not their time.',
+      unaffected: 'No request failed or waited while the store was frozen (the app did not need it then).',
+      hangs: 'A request waited far longer than the freeze, or never got an answer. Usual fix: a command timeout on the store client.',
+      'not-recovered': 'The app did not work again once the store answered again.',
+    },
+    nodes: 'all',
+    run: (lab, app) => storeOutage(lab, app, 'pause', 'resume'),
+    check: (history) => outageVerdict(history),
+  },
+  {
+    // On one node, so that only the store decides.
+    name: 'store-crash',
+    asks: 'When the session store is killed (kill -9) under writes and starts again, do sessions still show every write the app acknowledged?',
+    skipOn: (store, app) => needsRoundTrip(store, app) ?? serverStore(store),
+    lessons: {
+      kept: 'The store keeps what it acknowledged across a crash (it writes to disk before it answers).',
+      lost: 'The store lost sessions in the crash: it kept them in memory only (or wrote to disk later than it answered). Every user logged out at once. Usual fix: persistence that matches the promise (Redis appendonly with fsync, a database), or treating sessions as disposable.',
+    },
+    nodes: 'one',
     run: async (lab, app) => {
-      const store = lab.running.topology.services.find((s) => s.kind === 'redis' || s.kind === 'postgres')!.name;
+      const store = storeService(lab);
       const all = devices(lab, app, 3);
       await writeAndRead(all, 1);
-      await writeWhile(all, 100, async () => {
-        await lab.wait(300, 'requests before the store stops');
-        await lab.fault('stop', store);
-        await lab.wait(2000, 'the store is gone');
-        await lab.fault('start', store);
-        await lab.wait(2000, 'requests once it is back');
+      await writeWhile(all, 50, async () => {
+        await lab.wait(300, 'writes before the crash');
+        await lab.fault('kill', store);
       });
+      await lab.fault('start', store);
+      await lab.wait(1000, 'the app finds the store again');
+      await Promise.all(all.map((device) => device.read()));
     },
-    check: (history) => outageVerdict(history),
+    check: (history) => acrossFaultVerdict(history),
   },
   {
     // On one node, for the same reason: what is lost here is lost to concurrency alone.

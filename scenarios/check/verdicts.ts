@@ -80,8 +80,9 @@ export const heldMs = 1000;
  * succeeded after the store came back).
  */
 export function outageVerdict(history: readonly CheckOp[]): Verdict {
-  const stop = history.find((op) => op.process === enginePrincipals.nemesis && op.action === 'stop' && op.type === 'ok');
-  const start = history.find((op) => op.process === enginePrincipals.nemesis && op.action === 'start' && op.type === 'ok');
+  // The store stopped (or paused), then started (or resumed).
+  const stop = history.find((op) => op.process === enginePrincipals.nemesis && (op.action === 'stop' || op.action === 'pause') && op.type === 'ok');
+  const start = history.find((op) => op.process === enginePrincipals.nemesis && (op.action === 'start' || op.action === 'resume') && op.type === 'ok');
   if (!stop || !start) return { observed: 'inconclusive', metrics: { faults: 0 } };
   const requests = history.filter((op) => (op.action === checkActions.write || op.action === checkActions.read) && op.endedMs >= stop.startedMs);
   const during = requests.filter((op) => op.startedMs < start.endedMs);

@@ -46,6 +46,11 @@ describe('outageVerdict', () => {
     expect(outageVerdict(around(write('b', { startedMs: 200, endedMs: 2250 })))).toMatchObject({ observed: 'waits', metrics: { slowestMs: 2050 } });
   });
 
+  it('judges a pause (the store frozen, then resumed) as it judges a stop', () => {
+    const frozen = history(write('a'), fault('pause', 100, 110), write('b', { startedMs: 200, endedMs: 2250 }), fault('resume', 2100, 2200), write('z', { startedMs: 2300, endedMs: 2310 }));
+    expect(outageVerdict(frozen).observed).toBe('waits');
+  });
+
   it('says hangs for a request slower than 5 s or with no answer', () => {
     expect(outageVerdict(around(write('b', { type: 'info', error: 'timed out', startedMs: 200, endedMs: 5300 }))).observed).toBe('hangs');
   });
