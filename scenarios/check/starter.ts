@@ -5,7 +5,7 @@ name: my-app                  # lower-case letters, digits and "-"
 
 node:                         # how one node of the app starts
   command: [node, server.js]  # the local backend runs this in this directory
-  # build: .                  # the compose backend builds this context (or: image: my/app:tag)
+  # build: .                  # --backend compose builds this context (or: image: my/app:tag)
   port: 3000                  # the port it listens on inside its container
   ready: /healthz             # a path that answers 200 once the node is up
   environment:                # your app's own variables; the lab fills in the placeholders:
@@ -29,6 +29,19 @@ roundTrip:                    # how the lab tells that a session continues
   read:                       # a request whose answer shows every value written so far
     path: /notes
     find: text                # anywhere in the body, or { json: notes } for a JSON path
+
+# login:                      # optional (a round trip, a login, or both): the login checks
+#   user: demo                # the user every device logs in as (or signup: a request that
+#   password: demo-password   #   makes one, and each device signs up a user of its own)
+#   request:                  # the login, with {user} and {password}
+#     method: POST
+#     path: /login
+#     json: { username: "{user}", password: "{password}" }
+#   loggedIn:                 # a GET whose 2xx answer matches pattern only when logged in
+#     path: /me
+#     pattern: '"user":"{user}"'
+#   logout: { method: POST, path: /logout }
+#   # logoutEverywhere: { method: POST, path: /logout-all }
 
 # expect:                     # optional: the outcome you expect of each check, per store;
 #   memory:                   # \`lab check\` then exits 0 only when every one holds

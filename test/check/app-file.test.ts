@@ -83,4 +83,11 @@ describe('the starter file', () => {
     const { starterAppFile } = await import('../../scenarios/check/starter.ts');
     expect(parseAppFile('lab-app.yml', starterAppFile)).toMatchObject({ name: 'my-app', cookie: 'connect.sid', stores: { memory: {}, redis: { REDIS_URL: '{redis_url}' } } });
   });
+
+  it('has a login that reads as it is once uncommented', async () => {
+    const { starterAppFile } = await import('../../scenarios/check/starter.ts');
+    const [before, login, after] = starterAppFile.split(/(?=^# login:|^# expect:)/m);
+    const uncommented = login!.replace(/^# ?/gm, '').replace(/^ {2}# .*\n/gm, '');
+    expect(parseAppFile('lab-app.yml', before! + uncommented + after!).login).toMatchObject({ user: 'demo', request: { path: '/login' }, loggedIn: { path: '/me' }, logout: { path: '/logout' } });
+  });
 });

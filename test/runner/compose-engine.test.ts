@@ -1,8 +1,9 @@
 // The compose backend against a real Docker engine: a scenario with process faults and one with a
-// partition (rules written into a container's network namespace) end to end, and
-// Ctrl-C in the middle of a compose start-up. Skipped, with the reason printed, where no engine
+// partition (rules written into a container's network namespace) end to end, `lab check` on an
+// app that is not the shop (its own image), and Ctrl-C in the middle of a compose start-up. Skipped, with the reason printed, where no engine
 // answers (npm run setup:docker gives one; .ci/run runs it first).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,21 @@ describe.skipIf(problem !== undefined)('the compose backend on a real engine', (
     // Only server_1 was cut off: its answers during the partition are the 503s, and nginx still sent it every other request.
     expect(result.metrics.reads503).toBeGreaterThan(0);
     expect(result.metrics.msUntilCutNodeAnsweredAfterHeal).not.toBeNull();
+    expect(await labLeftovers()).toEqual([]);
+  }, 180_000);
+
+  it('checks the PHP example in its own image: the expected card, the node named by the balancer, nothing left', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scenarios/lab.ts', 'check', 'examples/php/lab-app.yml', '--backend', 'compose'], {
+      cwd: projectRoot,
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 170_000,
+    });
+    expect(stdout).toContain('round-robin (file)             lost, expected lost');
+    expect(stdout).toContain('node-kill (file)               kept');
+    expect(stdout).toContain('session-fixation (file)        fixated, expected fixated');
+    // Which node answered, from the balancer's address alone (the app sends no header of the lab's).
+    expect(stdout).toMatch(/first bad: #\d+ device-\d GET \/notes on server_[12]: expected every value written so far/);
+    expect(stdout).not.toMatch(/^ {2}✗/m);
     expect(await labLeftovers()).toEqual([]);
   }, 180_000);
 
