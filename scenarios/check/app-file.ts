@@ -30,6 +30,8 @@ export const checkNames = [
   'store-crash',
   'concurrent-writes',
   'cookie-flags',
+  'cookie-secure',
+  'cookie-size',
   'session-fixation',
   'logout-replay',
   'logout-everywhere',

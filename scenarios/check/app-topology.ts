@@ -51,18 +51,19 @@ function substituted(variables: Record<string, string>, values: Record<string, s
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`)]));
 }
 
+/** own-secrets: each node a secret of its own (a deploy that forgot to share it); tls: nginx answers https. */
+export type TopologyVariant = 'plain' | 'own-secrets' | 'tls';
+
 export interface WrittenTopology {
   /** The compose file's path: what the engine's loadTopology takes. */
   file: string;
   nodes: string[];
 }
 
-/**
- * Writes the compose file for the app on this store with this many nodes; secretPerNode gives each
- * node a secret of its own (a deploy that forgot to share it).
- */
-export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number, secretPerNode = false): WrittenTopology {
-  const name = `${app.name}-${store}-${nodes}${secretPerNode ? '-own-secrets' : ''}`;
+/** Writes the compose file for the app on this store with this many nodes, in one of its variants. */
+export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number, variant: TopologyVariant = 'plain'): WrittenTopology {
+  const secretPerNode = variant === 'own-secrets';
+  const name = `${app.name}-${store}-${nodes}${variant === 'plain' ? '' : `-${variant}`}`;
   const names = Array.from({ length: nodes }, (_, i) => `server_${i + 1}`);
   const environment = { ...app.node.environment, ...app.stores[store] };
   // A variable that is the port alone is set to each node's own port on the local backend.
@@ -83,13 +84,23 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
     };
     if (store === 'file') volumes[`${node}-sessions`] = null;
   }
-  const nginx = serviceOf('redis-2', 'nginx');
-  nginx.volumes = [`${join(projectRoot, 'nginx', 'nginx.conf.template')}:/etc/nginx/templates/default.conf.template:ro`];
-  nginx.ports = ['8080:80'];
+  // tls: nginx answers https with a certificate made for the run, as in redis-2-tls.
+  const tls = variant === 'tls';
+  const nginx = serviceOf(tls ? 'redis-2-tls' : 'redis-2', 'nginx');
+  const template = `${join(projectRoot, 'nginx', 'nginx.conf.template')}:/etc/nginx/templates/default.conf.template:ro`;
+  nginx.volumes = tls ? [template, 'tls:/etc/nginx/tls:ro'] : [template];
+  nginx.ports = [tls ? '8443:443' : '8080:80'];
   const nginxEnv = nginx.environment as Record<string, string>;
   nginxEnv.NGINX_UPSTREAM_SERVERS = names.map((n) => `server ${n}:${app.node.port} resolve max_fails=1 fail_timeout=2s;`).join(' ');
-  nginx.depends_on = Object.fromEntries(names.map((n) => [n, { condition: 'service_started' }]));
+  nginx.depends_on = {
+    ...(tls ? { certificate: { condition: 'service_completed_successfully' } } : {}),
+    ...Object.fromEntries(names.map((n) => [n, { condition: 'service_started' }])),
+  };
   services.nginx = nginx;
+  if (tls) {
+    services.certificate = serviceOf('redis-2-tls', 'certificate');
+    volumes.tls = null;
+  }
   if (storeService) {
     services[storeService] = serviceOf(store === 'redis' ? 'redis-2' : 'postgres-2', storeService);
     volumes[`${storeService}-data`] = null;

@@ -8,7 +8,11 @@ import type { AppFile, CheckName, CheckStore } from './app-file.ts';
 import { CheckDevice, type CheckOp } from './device.ts';
 import { loginChecks, needsLogin } from './login-checks.ts';
 import { loginContractBreak } from './login-verdicts.ts';
-import { acrossFaultVerdict, contractVerdict, cookieFlagsVerdict, outageVerdict, sessionVerdict } from './verdicts.ts';
+import { cookieFlagsVerdict, cookieLimitBytes, cookieSecureVerdict, cookieSizeVerdict } from './cookie-verdicts.ts';
+import { acrossFaultVerdict, contractVerdict, outageVerdict, sessionVerdict } from './verdicts.ts';
+
+/** How many values cookie-size writes at most (it stops once the cookie passed the limit). */
+const cookieSizeWrites = 600;
 
 export interface Check {
   name: CheckName | 'contract';
@@ -18,8 +22,8 @@ export interface Check {
   skipOn?: (store: CheckStore, app: AppFile) => string | undefined;
   /** What each outcome means, and the usual fix where it is a fault. */
   lessons: Record<string, string>;
-  /** One node, or every node (--nodes); own-secrets: every node, each with a secret of its own. */
-  nodes: 'one' | 'all' | 'own-secrets';
+  /** One node, or every node (--nodes); own-secrets: every node, each with a secret of its own; tls: one node behind https. */
+  nodes: 'one' | 'all' | 'own-secrets' | 'tls';
   run(lab: Lab, app: AppFile, store: CheckStore): Promise<void>;
   check(history: readonly CheckOp[], app: AppFile): ReturnType<Scenario['check']>;
 }
@@ -267,6 +271,41 @@ export const checks: Check[] = [
       else await device.logIn();
     },
     check: (history, app) => cookieFlagsVerdict(history, app.cookie),
+  },
+  {
+    name: 'cookie-secure',
+    asks: 'Behind a proxy that answers https (nginx terminating TLS, as a load balancer does), does the session cookie carry Secure?',
+    lessons: {
+      secure: 'The app knows it is served over https behind the proxy and marks the cookie Secure: it never travels over plain http.',
+      'not-secure': 'The cookie would also be sent over plain http (a downgraded or mixed-content request gives it away). The app sees plain http from the proxy: trust the proxy\'s X-Forwarded-Proto (Express: app.set("trust proxy", 1); Flask: ProxyFix) and set the cookie Secure (express-session: cookie.secure; Flask: SESSION_COOKIE_SECURE; PHP: session.cookie_secure).',
+    },
+    nodes: 'tls',
+    run: async (lab, app) => {
+      const device = new CheckDevice(lab, app, 'device-1');
+      if (app.roundTrip) await device.write();
+      else await device.logIn();
+    },
+    check: (history, app) => cookieSecureVerdict(history, app.cookie),
+  },
+  {
+    // On one node: the size is the app's alone.
+    name: 'cookie-size',
+    asks: `As one session writes up to ${cookieSizeWrites} values, does the session cookie grow with them, and past the ${cookieLimitBytes} bytes a browser keeps?`,
+    skipOn: needsRoundTrip,
+    lessons: {
+      constant: 'The cookie carries an id; the session\'s data stays on the server.',
+      grows: 'The session\'s data travels in the cookie, on every request and answer: bandwidth on each one, and a limit ahead. Usual fix: keep growing data (carts, histories) on the server, the cookie for an id or a few fields.',
+      'too-big': `The cookie passed ${cookieLimitBytes} bytes: browsers drop a cookie that big (RFC 6265's minimum is what they keep), and the session with it, silently. Usual fix: keep the data on the server (a store), or cap what goes into the cookie.`,
+    },
+    nodes: 'one',
+    run: async (lab, app) => {
+      const [device] = devices(lab, app, 1);
+      for (let i = 0; i < cookieSizeWrites; i++) {
+        await device!.write();
+        if (Buffer.byteLength(`${app.cookie}=${device!.cookie ?? ''}`) > cookieLimitBytes) break;
+      }
+    },
+    check: (history, app) => cookieSizeVerdict(history, app.cookie),
   },
   ...loginChecks,
 ];

@@ -112,7 +112,12 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   }
   const rows: { check: Check; store: CheckStore; scenario?: Scenario<CheckOp>; skipped?: string }[] = [];
   for (const store of stores) {
-    const files = { all: writeAppTopology(app, store, args.nodes).file, one: writeAppTopology(app, store, 1).file, 'own-secrets': writeAppTopology(app, store, args.nodes, true).file };
+    const files = {
+      all: writeAppTopology(app, store, args.nodes).file,
+      one: writeAppTopology(app, store, 1).file,
+      'own-secrets': writeAppTopology(app, store, args.nodes, 'own-secrets').file,
+      tls: writeAppTopology(app, store, 1, 'tls').file,
+    };
     for (const check of rest) {
       const skipped = check.skipOn?.(store, app);
       rows.push({ check, store, ...(skipped ? { skipped } : { scenario: scenarioOf(check, app, store, files[check.nodes]) }) });

@@ -180,7 +180,10 @@ export class CheckDevice {
   private async loginRequest(action: string, request: RequestTemplate): Promise<CheckOp> {
     const sent = this.cookie;
     const values = this.credentials ?? { user: '', password: '' };
-    const { op } = await this.lab.send<CheckOp>(this.client, { action, method: request.method, path: request.path, ...bodyOf(request, values), detail: values.user }, (answer) => this.identity(sent, answer));
+    const { op } = await this.lab.send<CheckOp>(this.client, { action, method: request.method, path: request.path, ...bodyOf(request, values), detail: values.user }, (answer) => ({
+      ...this.identity(sent, answer),
+      ...(answer?.headers['set-cookie'] ? { value: { setCookie: answer.headers['set-cookie'] } } : {}),
+    }));
     return op;
   }
 }

@@ -97,18 +97,3 @@ export function outageVerdict(history: readonly CheckOp[]): Verdict {
   if (failures.length > 0) return { observed: 'fails-fast', metrics };
   return { observed: slowest >= heldMs ? 'waits' : 'unaffected', metrics };
 }
-
-/** The session cookie's attributes on the answer that set it: flags-set (HttpOnly and SameSite), or flags-missing. */
-export function cookieFlagsVerdict(history: readonly CheckOp[], cookieName: string): Verdict {
-  for (const op of history) {
-    const raw = (op.value as { setCookie?: string | string[] } | undefined)?.setCookie;
-    const line = [raw ?? []].flat().find((c) => c.startsWith(`${cookieName}=`));
-    if (!line) continue;
-    const attributes = line.split(';').slice(1).map((a) => a.trim().toLowerCase());
-    const has = (name: string) => attributes.some((a) => a === name || a.startsWith(`${name}=`));
-    const metrics = { httpOnly: has('httponly'), sameSite: attributes.find((a) => a.startsWith('samesite='))?.slice('samesite='.length) ?? 'none set', secure: has('secure'), bytes: Buffer.byteLength(line) };
-    if (metrics.httpOnly && metrics.sameSite !== 'none set') return { observed: 'flags-set', metrics };
-    return { observed: 'flags-missing', metrics, firstBad: firstBad(op, 'HttpOnly and SameSite on the session cookie', line.replace(/=[^;]*/, '=…')) };
-  }
-  return { observed: 'inconclusive', metrics: { cookieSet: false } };
-}

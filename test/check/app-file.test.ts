@@ -59,7 +59,7 @@ describe('the app file', () => {
     [minimal.replace('"{value}"', '"{valeu}"'), 'demo.yml:10: roundTrip.write.json.note: unknown placeholder {valeu}; known: {value}'],
     [minimal.replace('path: /notes }', 'path: notes }'), 'demo.yml:11: roundTrip.read.path: must be a path starting with / (got "notes")'],
     [minimal.replace('  command: [node, server.js]\n', ''), 'demo.yml:3: node: needs a command (local backend), a build context or an image (compose backend)'],
-    [`${minimal}expect:\n  memory:\n    round-robbin: lost\n`, 'demo.yml:14: expect.memory.round-robbin: unknown field; known: round-robin, secret-per-node, node-restart, node-kill, store-outage, store-pause, store-crash, concurrent-writes, cookie-flags, session-fixation, logout-replay, logout-everywhere'],
+    [`${minimal}expect:\n  memory:\n    round-robbin: lost\n`, 'demo.yml:14: expect.memory.round-robbin: unknown field; known: round-robin, secret-per-node, node-restart, node-kill, store-outage, store-pause, store-crash, concurrent-writes, cookie-flags, cookie-secure, cookie-size, session-fixation, logout-replay, logout-everywhere'],
     [`${minimal}expect:\n  redis:\n    round-robin: kept\n`, 'demo.yml:14: expect.redis: the file names no redis store (stores: memory)'],
     ['name: [1', 'demo.yml: not YAML'],
   ])('refuses a bad file with the field and its line (%#)', (text, message) => {

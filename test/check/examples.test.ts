@@ -39,7 +39,7 @@ describe('lab check on the examples', () => {
     expect((await lab('check', 'examples/php/lab-app.yml', '--json', out)).code).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8')) as { app: string; checks: { check: string; store: string; outcome?: string; expected?: string | null; skipped?: string; metrics?: object }[] };
     expect(report.app).toBe('php-notes');
-    expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'store-pause', 'store-crash', 'concurrent-writes', 'cookie-flags', 'session-fixation', 'logout-replay', 'logout-everywhere']);
+    expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'store-pause', 'store-crash', 'concurrent-writes', 'cookie-flags', 'cookie-secure', 'cookie-size', 'session-fixation', 'logout-replay', 'logout-everywhere']);
     expect(report.checks.find((c) => c.check === 'round-robin')).toMatchObject({ store: 'file', outcome: 'lost', expected: 'lost', metrics: expect.any(Object) });
     expect(report.checks.find((c) => c.check === 'secret-per-node')).toEqual({ check: 'secret-per-node', store: 'file', skipped: 'the app file gives the app no {secret}' });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkActions, type CheckOp } from '../../scenarios/check/device.ts';
-import { contractVerdict, cookieFlagsVerdict, outageVerdict, sessionVerdict } from '../../scenarios/check/verdicts.ts';
+import { contractVerdict, outageVerdict, sessionVerdict } from '../../scenarios/check/verdicts.ts';
 
 type Sketch = Partial<CheckOp>;
 const history = (...sketches: Sketch[]): CheckOp[] => sketches.map((s, index) => ({ process: 'device-1', action: checkActions.read, type: 'ok', startedMs: index * 10, endedMs: index * 10 + 5, sessionState: 'existing', ...s, index }) as CheckOp);
@@ -57,14 +57,5 @@ describe('outageVerdict', () => {
 
   it('says not-recovered when no write succeeds once the store is back', () => {
     expect(outageVerdict(history(write('a'), fault('stop', 100, 110), fault('start', 2100, 2200), write('z', { type: 'fail', status: 500, startedMs: 2300, endedMs: 2310 }))).observed).toBe('not-recovered');
-  });
-});
-
-describe('cookieFlagsVerdict', () => {
-  const setting = (cookie: string) => history(write('a', { value: { setCookie: [cookie] } }));
-  it('says flags-set for HttpOnly and SameSite, flags-missing otherwise', () => {
-    expect(cookieFlagsVerdict(setting('sid=x; Path=/; HttpOnly; SameSite=Lax'), 'sid')).toMatchObject({ observed: 'flags-set', metrics: { sameSite: 'lax' } });
-    expect(cookieFlagsVerdict(setting('sid=x; Path=/; HttpOnly'), 'sid')).toMatchObject({ observed: 'flags-missing', metrics: { httpOnly: true, sameSite: 'none set' } });
-    expect(cookieFlagsVerdict(setting('other=x'), 'sid').observed).toBe('inconclusive');
   });
 });
