@@ -116,8 +116,12 @@ describe('the compose backend (fake command runner)', () => {
       `docker ${own} port nginx 80`,
       `docker ${own} ps -a -q`,
       `docker ${own} logs -f --no-color (followed)`,
+      // Every container's address, for naming the node behind the balancer's X-Upstream.
+      `docker ${own} ps -a -q`,
       `docker ${own} stop server_1`,
       `docker ${own} start server_1`,
+      // Started again, maybe at another address: looked up anew.
+      `docker ${own} ps -a -q`,
       // Ready when the node itself answers /healthz, asked at once and again until it does.
       `docker ${own} exec -T server_1 node -e <probe>`,
       `docker ${own} exec -T server_1 node -e <probe>`,
