@@ -169,7 +169,9 @@ function foreignAppOf(name: string, service: Record<string, unknown>): ForeignAp
   if (typeof raw !== 'object' || raw === null || !Number.isInteger(raw.port) || typeof raw.ready !== 'string' || !Array.isArray(raw.portVariables)) {
     throw new TopologyError(`service ${name}: x-lab-app needs port (an integer), ready (a path) and portVariables (a list)`);
   }
-  return { port: raw.port!, ready: raw.ready, portVariables: raw.portVariables.map(String), ...(raw.command ? { command: raw.command.map(String) } : {}), ...(raw.cwd ? { cwd: String(raw.cwd) } : {}) };
+  // Compose reads the extension's strings too: a "$" in them is written "$$".
+  const command = raw.command?.map((part) => interpolated(`service ${name}: x-lab-app.command`, String(part)));
+  return { port: raw.port!, ready: raw.ready, portVariables: raw.portVariables.map(String), ...(command ? { command } : {}), ...(raw.cwd ? { cwd: interpolated(`service ${name}: x-lab-app.cwd`, String(raw.cwd)) } : {}) };
 }
 
 function containerPortOf(kind: ServiceKind, environment: Record<string, string>, command: string[], app?: ForeignApp): number {

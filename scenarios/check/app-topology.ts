@@ -4,7 +4,7 @@
 // -f <file> up`). The nginx, Redis and PostgreSQL services are taken as they are from the lab's
 // own topologies (redis-2, postgres-2), so that there is one description of each.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { composeDir, projectRoot } from '../../runner/topology.ts';
 import type { AppFile, CheckStore } from './app-file.ts';
@@ -47,8 +47,11 @@ function substitutions(node: string, port: number, secretPerNode: boolean): Reco
   };
 }
 
+/** A string as compose must read it to hand it on as it is: "$" written "$$" (compose would substitute a host variable). */
+const composeLiteral = (text: string) => text.replaceAll('$', '$$$$');
+
 function substituted(variables: Record<string, string>, values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`)]));
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, composeLiteral(v.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`))]));
 }
 
 /** own-secrets: each node a secret of its own (a deploy that forgot to share it); tls: nginx answers https. */
@@ -80,7 +83,7 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
       ...(storeService ? { depends_on: { [storeService]: { condition: 'service_healthy' } } } : {}),
       // Each node's own file directory, as file-2 gives the shop's.
       ...(store === 'file' ? { volumes: [`${node}-sessions:/var/lib/lab-sessions`] } : {}),
-      'x-lab-app': { port: app.node.port, ready: app.node.ready, portVariables, ...(app.node.command ? { command: app.node.command, cwd: app.dir } : {}) },
+      'x-lab-app': { port: app.node.port, ready: app.node.ready, portVariables, ...(app.node.command ? { command: app.node.command.map(composeLiteral), cwd: composeLiteral(app.dir) } : {}) },
     };
     if (store === 'file') volumes[`${node}-sessions`] = null;
   }
@@ -114,7 +117,7 @@ export function writeAppTopology(app: AppFile, store: CheckStore, nodes: number,
   };
   mkdirSync(checkTopologiesDir, { recursive: true });
   const file = join(checkTopologiesDir, `${name}.yml`);
-  const header = `# Written by \`npm run lab -- check ${app.file}\`: ${app.name} on ${store}, ${nodes} node(s) behind nginx.\n# Run it by hand with \`docker compose -f ${file} up\`.\n`;
+  const header = `# Written by \`npm run lab -- check ${app.file}\`: ${app.name} on ${store}, ${nodes} node(s) behind nginx.\n# Run it by hand with \`docker compose -f ${relative(process.cwd(), file)} up\`.\n`;
   writeFileSync(file, header + stringify(compose, { lineWidth: 0, aliasDuplicateObjects: false }));
   return { file, nodes: names };
 }

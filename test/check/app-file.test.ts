@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppFileError, parseAppFile, readAppFile } from '../../scenarios/check/app-file.ts';
 import { writeAppTopology } from '../../scenarios/check/app-topology.ts';
@@ -75,6 +76,17 @@ describe('the app file', () => {
     expect(nodes[0]!.environment).toMatchObject({ PORT: '3000', STORE: 'redis', REDIS_URL: 'redis://redis:6379' });
     expect(nodes[0]!.app).toMatchObject({ port: 3000, ready: '/healthz', portVariables: ['PORT'], command: ['node', 'server.js'] });
     expect(topology.services.map((s) => s.kind).sort()).toEqual(['app', 'app', 'app', 'nginx', 'redis']);
+  });
+});
+
+describe('the written topology', () => {
+  it('hands a "$" in a variable or the command on as it is (compose would substitute it otherwise)', () => {
+    const app = parseAppFile('demo.yml', minimal.replace('  command: [node, server.js]\n', '  command: [sh, -c, "exec node server.js --port $PORT"]\n  environment:\n    PASSWORD: "pa$word"\n'));
+    const file = writeAppTopology(app, 'memory', 1).file;
+    expect(readFileSync(file, 'utf8')).toContain('pa$$word');
+    const [node] = loadTopology(file).services.filter((s) => s.kind === 'app');
+    expect(node!.environment.PASSWORD).toBe('pa$word');
+    expect(node!.app?.command).toEqual(['sh', '-c', 'exec node server.js --port $PORT']);
   });
 });
 
