@@ -1,7 +1,8 @@
 // A device of `lab check`: one cookie jar against any app, speaking only the app file's round
-// trip and login. The app says nothing of itself, so the device tells which node answered from the balancer
-// (X-Upstream, the address nginx sent the request to, named by the running topology), and a new
-// session from its own jar (the session cookie set to a value other than the one it sent).
+// trip and login. The app says nothing of itself, so the device tells which node answered from
+// the balancer (X-Upstream, the address nginx sent the request to, named by the running
+// topology), and a new session from its own jar (the session cookie set to a value other than
+// the one it sent).
 import { createHash, randomBytes } from 'node:crypto';
 import { answeringNode, upstreamOf } from '../../runner/balancer-reach.ts';
 import type { Answer, Device } from '../../runner/http-client.ts';
