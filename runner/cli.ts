@@ -52,6 +52,8 @@ Options:
                                     each metric's range; exit 0 only when every run did
   --store S                         (check, up --app) only this store of the app file's stores
   --nodes N                         (check, up --app) app nodes behind the balancer (default 2)
+  --only C,…                        (check) only these checks (after the contract), e.g.
+                                    --only session-fixation,logout-replay
   --image NAME                      (k8s) the app image in the cluster (default session-lab:dev)
   --namespace NAME                  (k8s) the namespace (default session-lab-<topology>)
   -h, --help                        this help
@@ -337,6 +339,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
       store: { type: 'string' },
       nodes: { type: 'string' },
       init: { type: 'boolean', default: false },
+      only: { type: 'string' },
       app: { type: 'string' },
       namespace: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -378,6 +381,7 @@ async function main(scenarios: readonly Scenario[], argv: string[], options: Lab
         init: values.init,
         store: values.store,
         nodes,
+        only: values.only?.split(',').map((name) => name.trim()).filter(Boolean),
         run: { names: [], backend: values.backend, jsonFile: values.json, htmlFile: values.html, streamLogs: values.logs, repeat: parseRepeat(values.repeat), fresh: values.fresh },
       });
     }
@@ -392,6 +396,8 @@ export interface CheckArgs {
   init: boolean;
   store: string | undefined;
   nodes: number;
+  /** --only: these checks alone (after the contract); every check when undefined. */
+  only: string[] | undefined;
   run: RunArgs;
 }
 

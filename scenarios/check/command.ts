@@ -28,6 +28,14 @@ function scenarioOf(check: Check, app: AppFile, store: CheckStore, file: string)
   };
 }
 
+/** --only: the checks named, in their usual order; a name the lab does not know is an error. */
+function checksOf(all: Check[], only: string[] | undefined): Check[] {
+  if (only === undefined) return all;
+  const unknown = only.filter((name) => !all.some((c) => c.name === name));
+  if (unknown.length > 0 || only.length === 0) throw new CheckUsageError(`--only ${only.join(',')}: ${unknown.length > 0 ? `no check ${unknown.join(', ')}; ` : ''}the checks are ${all.map((c) => c.name).join(', ')}`);
+  return all.filter((c) => only.includes(c.name));
+}
+
 function storesOf(app: AppFile, asked: string | undefined): CheckStore[] {
   const stores = Object.keys(app.stores) as CheckStore[];
   if (asked === undefined) return stores;
@@ -92,7 +100,8 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   }
   const app = readAppFile(args.file);
   const stores = storesOf(app, args.store);
-  const [contract, ...rest] = checks;
+  const [contract, ...all] = checks;
+  const rest = checksOf(all, args.only);
   const startedAt = new Date();
   // Both runs below write their HTML report to .lab/reports/; the one asked for (--html) and the
   // JSON (--json) cover the whole check, written at the end.

@@ -20,11 +20,11 @@ const lab = async (...args: string[]) => {
 
 describe('lab check on the examples', () => {
   it.each([
-    ['examples/express/lab-app.yml --store redis', ['round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits', 'session-fixation (redis)       fixated, expected fixated']],
+    ['examples/express/lab-app.yml --store redis --only round-robin,store-outage,concurrent-writes,session-fixation', ['round-robin (redis)            kept, expected kept', 'store-outage (redis)           waits, expected waits', 'session-fixation (redis)       fixated, expected fixated']],
     ['examples/flask/lab-app.yml', ['round-robin (cookie)           kept, expected kept', 'concurrent-writes (cookie)     lost, expected lost', 'logout-replay (cookie)         replayable, expected replayable', 'cookie-size (cookie)           too-big, expected too-big']],
     // The shop's card agrees with its scenarios: postgres-shared keeps, postgres-outage fails fast,
     // session-fixation, logout-all and secure-cookie-proxy hold.
-    ['examples/shop/lab-app.yml --store postgres', ['round-robin (postgres)         kept, expected kept', 'store-outage (postgres)        fails-fast, expected fails-fast', 'session-fixation (postgres)    safe, expected safe', 'logout-everywhere (postgres)   reached, expected reached', 'cookie-secure (postgres)       secure, expected secure']],
+    ['examples/shop/lab-app.yml --store postgres --only round-robin,store-outage,cookie-secure,session-fixation,logout-everywhere', ['round-robin (postgres)         kept, expected kept', 'store-outage (postgres)        fails-fast, expected fails-fast', 'session-fixation (postgres)    safe, expected safe', 'logout-everywhere (postgres)   reached, expected reached', 'cookie-secure (postgres)       secure, expected secure']],
   ])('%s gives its expected card and exits 0', { timeout: 180_000 }, async (command, lines) => {
     const { code, stdout } = await lab('check', ...command.split(' '));
     for (const line of lines) expect(stdout).toContain(line);
@@ -43,6 +43,12 @@ describe('lab check on the examples', () => {
     expect(report.checks.map((c) => c.check)).toEqual(['contract', 'round-robin', 'secret-per-node', 'node-restart', 'node-kill', 'store-outage', 'store-pause', 'store-crash', 'concurrent-writes', 'cookie-flags', 'cookie-secure', 'cookie-size', 'session-fixation', 'logout-replay', 'logout-everywhere']);
     expect(report.checks.find((c) => c.check === 'round-robin')).toMatchObject({ store: 'file', outcome: 'lost', expected: 'lost', metrics: expect.any(Object) });
     expect(report.checks.find((c) => c.check === 'secret-per-node')).toEqual({ check: 'secret-per-node', store: 'file', skipped: 'the app file gives the app no {secret}' });
+  });
+
+  it('refuses --only with a check it does not know, naming the checks, before anything starts', async () => {
+    const { code, stdout } = await lab('check', 'examples/php/lab-app.yml', '--only', 'round-robbin');
+    expect(code).toBe(2);
+    expect(stdout).toContain('--only round-robbin: no check round-robbin; the checks are round-robin, secret-per-node,');
   });
 
   it('says a contract mistake before any verdict: the cookie the file names is never set', { timeout: 60_000 }, async () => {
