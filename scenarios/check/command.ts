@@ -115,7 +115,7 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   if (!contractResult.passed) {
     const card = [{ check: contract!, store: contractStore, result: contractResult }];
     printCard(app, card);
-    console.log(`\nThe round trip of ${app.file} does not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
+    console.log(`\nThe ${[app.roundTrip && 'round trip', app.login && 'login'].filter(Boolean).join(' and ')} of ${app.file} ${app.roundTrip && app.login ? 'do' : 'does'} not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
     await writeReports(args, app, card, [contractResult], startedAt);
     return 1;
   }
