@@ -187,3 +187,14 @@ export class Device {
     await this.agent.close();
   }
 }
+
+/** One cookie-less GET straight to a server (a node's probe), on a client of its own, closed after. */
+export async function getOnce(baseUrl: string, path: string, timeoutMs: number): Promise<Pick<Answer, 'status' | 'servedBy' | 'body'>> {
+  const device = new Device('probe', baseUrl, { timeoutMs });
+  try {
+    const { status, servedBy, body } = await device.get(path);
+    return { status, servedBy, body };
+  } finally {
+    await device.close();
+  }
+}

@@ -15,7 +15,7 @@ import { atTeardown } from '../processes.ts';
 import { ClockSkewError, faketimeLibrary, skewedClockEnvironment } from '../clock-skew.ts';
 import { networkFaultsUnavailable } from '../network/cut-off.ts';
 import { composeNetwork, inspectFormat, parseInspect, type Container } from './network.ts';
-import { Device } from '../http-client.ts';
+import { getOnce } from '../http-client.ts';
 import { newRunDir } from '../run-dir.ts';
 import { balancerScheme, oneShotKinds, scaleOutProfile, type Topology } from '../topology.ts';
 import { listedNodes, upstreamServersFor } from '../balancer.ts';
@@ -281,13 +281,7 @@ async function openProject(
     if (!addresses.get(name)?.addresses[0]) await refreshAddresses();
     const address = addresses.get(name)?.addresses[0];
     if (!address) throw new Error(`${name} has no address on the project's network`);
-    const device = new Device('probe', `http://${address}:${port}`, { timeoutMs: 5_000 });
-    try {
-      const { status, servedBy, body } = await device.get(path);
-      return { status, servedBy, body };
-    } finally {
-      await device.close();
-    }
+    return getOnce(`http://${address}:${port}`, path, 5_000);
   };
 
   // Ready as the local backend means it: the service itself answers (a node's /healthz, the

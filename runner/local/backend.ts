@@ -7,7 +7,7 @@ import { UnknownServiceError, type BalancerControl, type MissingCapabilities, ty
 import { listedNodes, upstreamServersFor } from '../balancer.ts';
 import { faketimeLibrary } from '../clock-skew.ts';
 import { freePort } from '../free-port.ts';
-import { Device } from '../http-client.ts';
+import { getOnce } from '../http-client.ts';
 import { LogMux } from '../logs.ts';
 import { newRunDir } from '../run-dir.ts';
 import { balancerScheme, type Topology } from '../topology.ts';
@@ -124,15 +124,7 @@ export async function startLocalTopology(topology: Topology, options: LocalOptio
     balancer,
     ...(namespaces ? { network: namespaces.network } : {}),
     logs: mux.lines,
-    probe: async (name, path) => {
-      const device = new Device('probe', url(local(name).spec.name), { timeoutMs: 30_000 });
-      try {
-        const { status, servedBy, body } = await device.get(path);
-        return { status, servedBy, body };
-      } finally {
-        await device.close();
-      }
-    },
+    probe: (name, path) => getOnce(url(local(name).spec.name), path, 30_000),
     service,
     nodeAt: (address) => [...endpoints].find(([, e]) => `${e.host}:${e.port}` === address)?.[0],
     environment: (name) => localEnvironment(local(name).spec, topology, endpoints),
