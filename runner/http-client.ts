@@ -19,8 +19,11 @@ export interface Followed {
   /** When the first answer's headers came, and when its body ended (performance.now()). */
   headersAtMs: number;
   bodyEndedAtMs: number;
-  /** The answer to the GET of its Location, when it was a redirect (or why that GET got none). */
-  followed?: Answer | { error: unknown };
+  /**
+   * The answer to the GET of its Location, when it was a redirect (or why that GET got none), and
+   * when that GET ended: it may end before the first answer's body does.
+   */
+  followed?: { answer: Answer | { error: unknown }; endedAtMs: number };
 }
 
 export interface DeviceOptions {
@@ -124,7 +127,11 @@ export class Device {
     const [first, followed] = await Promise.all([
       opened.answer().then((answer) => ({ answer, bodyEndedAtMs: performance.now() })),
       // A followed GET that fails is the follow's failure, not the first request's.
-      redirected ? this.send('GET', location, undefined, headers).catch((error: unknown) => ({ error })) : undefined,
+      redirected
+        ? this.send('GET', location, undefined, headers)
+            .catch((error: unknown) => ({ error }))
+            .then((answer) => ({ answer, endedAtMs: performance.now() }))
+        : undefined,
     ]);
     return { first: first.answer, headersAtMs, bodyEndedAtMs: first.bodyEndedAtMs, ...(followed ? { followed } : {}) };
   }

@@ -94,8 +94,8 @@ export class Lab {
       const firstOp = this.recordAnswer(client, spec, startedMs, headersMs, first, undefined, (answer) => ({ bodyLagMs, ...observe(answer) }) as Partial<OpInput<O>>);
       if (!followed) return [firstOp, undefined];
       const location = String(first.headers.location);
-      const [answer, error] = 'error' in followed ? [undefined, describeRequestError(followed.error)] : [followed, undefined];
-      const followedOp = this.recordAnswer(client, { action: followAction, method: 'GET', path: location }, headersMs, this.history.now(), answer, error, observe);
+      const [answer, error] = 'error' in followed.answer ? [undefined, describeRequestError(followed.answer.error)] : [followed.answer, undefined];
+      const followedOp = this.recordAnswer(client, { action: followAction, method: 'GET', path: location }, headersMs, this.history.at(followed.endedAtMs), answer, error, observe);
       return [firstOp, followedOp];
     } catch (err) {
       return [this.recordAnswer(client, spec, startedMs, this.history.now(), undefined, describeRequestError(err), observe), undefined];

@@ -113,8 +113,8 @@ export class PostgresServer extends ProcessService {
           unix_socket_directories: '',
           // Speed over durability: the lab's data lives for one run. A commit is acknowledged
           // before it reaches the kernel, so a kill -9 of the server can lose the last ones it
-          // acknowledged (the official image, under compose, keeps them). The scenarios' timing
-          // races (redirect-before-save) are measured with these settings.
+          // acknowledged (the official image, under compose, keeps them). A topology that
+          // needs a durable or a slow commit says so in its compose command (redirect-before-save).
           fsync: 'off',
           synchronous_commit: 'off',
           full_page_writes: 'off',
