@@ -207,7 +207,7 @@ describe('bad input', () => {
   });
 
   it.each([
-    ['a tampered signature', (valid: string) => valid.slice(0, -3) + 'AAA'],
+    ['a tampered signature', (valid: string) => valid.slice(0, -3) + (valid.endsWith('AAA') ? 'BBB' : 'AAA')],
     ['an unsigned id', (valid: string) => encodeURIComponent(decodeURIComponent(valid).split('.')[0]!)],
     ['garbage', () => '%%%;;=='],
     ['a huge value', () => 'x'.repeat(6000)],
