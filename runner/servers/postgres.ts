@@ -111,12 +111,13 @@ export class PostgresServer extends ProcessService {
           listen_addresses: options.host ?? '127.0.0.1',
           port: String(port),
           unix_socket_directories: '',
-          // Speed over durability: the lab's data lives for one run. A commit is acknowledged
-          // before it reaches the kernel, so a kill -9 of the server can lose the last ones it
-          // acknowledged (the official image, under compose, keeps them). A topology that
-          // needs a durable or a slow commit says so in its compose command (redirect-before-save).
+          // Speed over durability against the machine's crash, never the server's: the lab's
+          // data lives for one run. A commit is acknowledged once the kernel has it, not the
+          // disk, so a kill -9 of the server loses nothing it acknowledged, as with the official
+          // image under compose (store-crash checks exactly that). A topology that needs a
+          // slower commit says so in its compose command (redirect-before-save).
           fsync: 'off',
-          synchronous_commit: 'off',
+          synchronous_commit: 'on',
           full_page_writes: 'off',
           max_connections: '100',
           ...options.settings,
