@@ -101,28 +101,53 @@ function guardedCommand(command: string, args: readonly string[], netns?: string
   return [setpriv, [...deathSignal, '--', ...unshare, ...entered, setpriv, ...user, ...deathSignal, '--', command, ...args]];
 }
 
+/** A process's /proc/<pid>/stat fields that the lab reads (the command name may hold spaces and parentheses). */
+interface ProcStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  pgrp: number;
+}
+
+function readStat(path: string, pid: number): ProcStat {
+  const stat = readFileSync(path, 'utf8');
+  const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), state: state!, ppid: Number(ppid), pgrp: Number(pgrp) };
+}
+
+/** Every process of this PID namespace, read once from /proc. */
+function processTable(): ProcStat[] {
+  const table: ProcStat[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      table.push(readStat(`/proc/${entry}/stat`, Number(entry)));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return table;
+}
+
+/** Not a zombie, not dead. */
+const alive = (state: string) => state !== 'Z' && state !== 'X';
+
 /**
  * Whether any process of the group still runs. A process counts until every thread of it has
  * exited: a main thread becomes a zombie while its other threads still hold its files (a killed
  * node's listening socket among them).
  */
 function groupRuns(pgid: number): boolean {
-  const alive = (statPath: string) => {
-    const stat = readFileSync(statPath, 'utf8');
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { inGroup: Number(pgrp) === pgid, running: state !== 'Z' && state !== 'X' };
-  };
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  return processTable().some((p) => {
+    if (p.pgrp !== pgid) return false;
+    if (alive(p.state)) return true;
     try {
-      const main = alive(`/proc/${entry}/stat`);
-      if (!main.inGroup) continue;
-      if (main.running || readdirSync(`/proc/${entry}/task`).some((task) => alive(`/proc/${entry}/task/${task}/stat`).running)) return true;
+      return readdirSync(`/proc/${p.pid}/task`).some((task) => alive(readStat(`/proc/${p.pid}/task/${task}/stat`, p.pid).state));
     } catch {
-      // Gone while we looked.
+      return false; // Gone while we looked.
     }
-  }
-  return false;
+  });
 }
 
 /**
@@ -131,16 +156,7 @@ function groupRuns(pgid: number): boolean {
  */
 function descendantsOf(pid: number): number[] {
   const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // Gone while we looked.
-    }
-  }
+  for (const p of processTable()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const found: number[] = [];
   for (let queue = [pid]; queue.length > 0; ) {
     const next = children.get(queue.shift()!) ?? [];
@@ -148,23 +164,6 @@ function descendantsOf(pid: number): number[] {
     queue.push(...next);
   }
   return found;
-}
-
-/** The processes of a group by pid: their command name and parent. */
-function groupMembers(pgid: number): { pid: number; comm: string; ppid: number }[] {
-  const members = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid) members.push({ pid: Number(entry), comm, ppid: Number(ppid) });
-    } catch {
-      // Gone while we looked.
-    }
-  }
-  return members;
 }
 
 /**
@@ -176,7 +175,7 @@ function groupMembers(pgid: number): { pid: number; comm: string; ppid: number }
 export function masterOf(managed: ManagedProcess, comm: string): { pid: number; children: number[] } | undefined {
   const pgid = managed.child.pid;
   if (pgid === undefined || !managed.running) return undefined;
-  const members = groupMembers(pgid);
+  const members = processTable().filter((p) => p.pgrp === pgid);
   const master = members.find((m) => m.comm === comm && members.find((p) => p.pid === m.ppid)?.comm !== comm);
   return master && { pid: master.pid, children: members.filter((m) => m.ppid === master.pid).map((m) => m.pid) };
 }
