@@ -220,7 +220,7 @@ export const checks: Check[] = [
     asks: 'When the session store is killed (kill -9) under writes and starts again, do sessions still show every write the app acknowledged?',
     skipOn: (store, app) => needsRoundTrip(store, app) ?? serverStore(store),
     lessons: {
-      kept: 'The store keeps what it acknowledged across a crash (it writes to disk before it answers).',
+      kept: 'The store keeps what it acknowledged across a crash of its process: it writes each change out before it answers (to survive a crash of the machine too, it must also reach the disk: fsync).',
       lost: 'The store lost sessions in the crash: it kept them in memory only (or wrote to disk later than it answered). Every user logged out at once. Usual fix: persistence that matches the promise (Redis appendonly with fsync, a database), or treating sessions as disposable.',
     },
     nodes: 'one',

@@ -12,6 +12,8 @@ import { AppFileError, checkStores, readAppFile, type AppFile, type CheckStore }
 import { writeAppTopology } from './app-topology.ts';
 import { checks, type Check } from './checks.ts';
 import type { CheckOp } from './device.ts';
+import { loginContractBreak } from './login-verdicts.ts';
+import { contractVerdict } from './verdicts.ts';
 import { starterAppFile } from './starter.ts';
 
 /** A check asked of what cannot give it (an existing file for --init, a store the file lacks): said like a bad app file. */
@@ -34,6 +36,14 @@ function checksOf(all: Check[], only: string[] | undefined): Check[] {
   const unknown = only.filter((name) => !all.some((c) => c.name === name));
   if (unknown.length > 0 || only.length === 0) throw new CheckUsageError(`--only ${only.join(',')}: ${unknown.length > 0 ? `no check ${unknown.join(', ')}; ` : ''}the checks are ${all.map((c) => c.name).join(', ')}`);
   return all.filter((c) => only.includes(c.name));
+}
+
+/** What a failed contract found broken: the round trip, the login, or both (what the file has, when the run itself failed). */
+function brokenParts(app: AppFile, history: readonly CheckOp[]): string[] {
+  const roundTrip = app.roundTrip !== undefined && contractVerdict(history).observed === 'broken';
+  const login = app.login !== undefined && loginContractBreak(history) !== undefined;
+  const parts = roundTrip || login ? [roundTrip && 'round trip', login && 'login'] : [app.roundTrip && 'round trip', app.login && 'login'];
+  return parts.filter((part): part is string => typeof part === 'string');
 }
 
 function storesOf(app: AppFile, asked: string | undefined): CheckStore[] {
@@ -115,7 +125,8 @@ export async function checkApp(args: CheckArgs): Promise<number> {
   if (!contractResult.passed) {
     const card = [{ check: contract!, store: contractStore, result: contractResult }];
     printCard(app, card);
-    console.log(`\nThe ${[app.roundTrip && 'round trip', app.login && 'login'].filter(Boolean).join(' and ')} of ${app.file} ${app.roundTrip && app.login ? 'do' : 'does'} not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
+    const parts = brokenParts(app, contractResult.history as CheckOp[]);
+    console.log(`\nThe ${parts.join(' and ')} of ${app.file} ${parts.length > 1 ? 'do' : 'does'} not work on one node: fix the file (or the app) first. Each request and its answer are above.`);
     await writeReports(args, app, card, [contractResult], startedAt);
     return 1;
   }
